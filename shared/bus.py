@@ -1,0 +1,96 @@
+"""The message bus: Celery app factory, queue names, and who consumes which event.
+
+Settings follow docs/reliability.md: late acks that survive a killed worker, one message
+reserved per process, a visibility timeout longer than any task may run, a fast sweep
+that restores messages left by a dead worker, and no result backend.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from celery import Celery
+
+from shared.config import Settings
+from shared.events import Envelope
+
+QUEUE_ROUTING = "sekber.routing"
+QUEUE_NOTIFY = "sekber.notify"
+
+TASK_ROUTING = "sekber.routing.on_event"
+TASK_NOTIFY = "sekber.notify.on_event"
+
+
+@dataclass(frozen=True, slots=True)
+class Subscriber:
+    consumer: str
+    task: str
+    queue: str
+
+
+ROUTING = Subscriber("routing", TASK_ROUTING, QUEUE_ROUTING)
+NOTIFY = Subscriber("notify", TASK_NOTIFY, QUEUE_NOTIFY)
+
+SUBSCRIPTIONS: dict[str, tuple[Subscriber, ...]] = {
+    "CaseReceived": (ROUTING,),
+    "ReferralAssigned": (NOTIFY,),
+    "ReferralUnroutable": (NOTIFY,),
+}
+
+
+def make_celery(settings: Settings, *, name: str) -> Celery:
+    app = Celery(name, broker=settings.redis_url, set_as_current=False)
+    vt = settings.visibility_timeout_seconds
+    if settings.task_time_limit_seconds >= vt:
+        raise ValueError("task_time_limit_seconds must be below visibility_timeout_seconds")
+    transport = {
+        "visibility_timeout": vt,
+        "unacked_restore_interval": settings.unacked_restore_interval_seconds,
+        "unacked_restore_throttle": 1,
+        "socket_keepalive": True,
+        "health_check_interval": 25,
+    }
+    app.conf.update(
+        task_serializer="json",
+        accept_content=["json"],
+        task_ignore_result=True,
+        result_backend=None,
+        task_acks_late=True,
+        task_reject_on_worker_lost=True,
+        worker_prefetch_multiplier=1,
+        task_time_limit=settings.task_time_limit_seconds,
+        task_soft_time_limit=max(1, settings.task_time_limit_seconds - 5),
+        worker_cancel_long_running_tasks_on_connection_loss=True,
+        worker_soft_shutdown_timeout=10.0,
+        worker_enable_soft_shutdown_on_idle=True,
+        broker_connection_retry_on_startup=True,
+        broker_connection_max_retries=None,
+        broker_transport_options=transport,
+        visibility_timeout=vt,
+        result_backend_transport_options={"visibility_timeout": vt},
+        task_default_queue=QUEUE_ROUTING,
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        enable_utc=True,
+    )
+    return app
+
+
+def publish(app: Celery, envelope: Envelope) -> int:
+    """Send an envelope to every subscriber of its type; return how many got it.
+
+    The task id is the event id and consumer, which makes redeliveries easy to follow
+    in logs; deduplication itself happens in the consumer (processed_events).
+    """
+    body = envelope.model_dump(mode="json")
+    subscribers = SUBSCRIPTIONS.get(envelope.type, ())
+    for sub in subscribers:
+        app.send_task(
+            sub.task,
+            args=[body],
+            queue=sub.queue,
+            task_id=f"{envelope.id}:{sub.consumer}",
+            retry=True,
+            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+        )
+    return len(subscribers)

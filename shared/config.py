@@ -1,0 +1,63 @@
+"""Settings shared by every Sekber process, read from SEKBER_* environment variables."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PLACEHOLDER_SECRET = "change-me-in-production"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="SEKBER_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///var/sekber.db"
+    redis_url: str = "redis://127.0.0.1:6379/0"
+    http_port: int = 8000
+    public_base_url: str = "http://127.0.0.1:8000"
+    secret_key: str = PLACEHOLDER_SECRET
+
+    # Broker reliability (see docs/reliability.md): tasks must finish well inside the
+    # visibility timeout, or Redis hands them to a second worker while still running.
+    visibility_timeout_seconds: int = 60
+    task_time_limit_seconds: int = 30
+    unacked_restore_interval_seconds: float = 1.0
+
+    # Outbox relay and reconciliation sweep.
+    relay_poll_seconds: float = 0.1
+    relay_batch_size: int = 200
+    reconcile_every_seconds: float = 30.0
+    reconcile_after_seconds: float = 120.0
+
+    # Intake limits.
+    max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+
+    # E-mail over SMTP; empty host means e-mail is off and only the in-app inbox is used.
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = True
+    smtp_sender: str = "Sekber Jatim <noreply@sekber.local>"
+    smtp_timeout_seconds: float = 15.0
+
+    log_level: str = "INFO"
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == PLACEHOLDER_SECRET:
+            raise ValueError("SEKBER_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,23 @@
+"""SQLAlchemy tables, one module per aggregate."""
+
+from shared.models.base import Base
+from shared.models.case import Case, CaseEvent, Referral
+from shared.models.directory import Coordinator
+from shared.models.notification import Notification
+from shared.models.outbox import OutboxEvent, ProcessedEvent
+from shared.models.reference import Category, Pillar, ReferenceVersion, Region
+
+__all__ = [
+    "Base",
+    "Case",
+    "CaseEvent",
+    "Category",
+    "Coordinator",
+    "Notification",
+    "OutboxEvent",
+    "Pillar",
+    "ProcessedEvent",
+    "ReferenceVersion",
+    "Referral",
+    "Region",
+]
