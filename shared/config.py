@@ -17,6 +17,7 @@ class Settings(BaseSettings):
     environment: Literal["development", "test", "production"] = "development"
     database_url: str = "sqlite:///var/sekber.db"
     redis_url: str = "redis://127.0.0.1:6379/0"
+    http_host: str = "127.0.0.1"
     http_port: int = 8000
     public_base_url: str = "http://127.0.0.1:8000"
     secret_key: str = PLACEHOLDER_SECRET

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
@@ -64,7 +65,8 @@ class UnitOfWork:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        self.session.rollback()
+        # close() rolls back whatever was not committed; unlike rollback() it leaves the
+        # loaded objects readable (detached) for the caller.
         self.session.close()
 
     def commit(self) -> None:
@@ -77,10 +79,13 @@ UowFactory = Callable[[], UnitOfWork]
 def uow_factory_for(url: str) -> UowFactory:
     """A factory that builds its engine lazily, so a forked worker child gets its own."""
     state: dict[str, sessionmaker[Session]] = {}
+    lock = threading.Lock()
 
     def factory() -> UnitOfWork:
         if "sessions" not in state:
-            state["sessions"] = make_session_factory(make_engine(url))
+            with lock:
+                if "sessions" not in state:
+                    state["sessions"] = make_session_factory(make_engine(url))
         return UnitOfWork(state["sessions"])
 
     return factory

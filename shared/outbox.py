@@ -15,8 +15,8 @@ from datetime import timedelta
 from celery import Celery
 from kombu.exceptions import OperationalError as BrokerError
 from sqlalchemy import select, update
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from shared import bus
@@ -136,4 +136,3 @@ def run_relay(
             log.warning("relay paused %.1fs: %s: %s", backoff, type(exc).__name__, exc)
             wait = backoff
         stop.wait(wait)
-

@@ -16,14 +16,23 @@ class Category:
 CATEGORIES: tuple[Category, ...] = (
     Category("ABT", "Anak Balita Terlantar", "Neglected child under five", True),
     Category("AT", "Anak Terlantar", "Neglected child (6-18)", True),
-    Category("ABH", "Anak yang Berhadapan dengan Hukum",
-             "Child in conflict or contact with the law", True),
+    Category(
+        "ABH",
+        "Anak yang Berhadapan dengan Hukum",
+        "Child in conflict or contact with the law",
+        True,
+    ),
     Category("ANJAL", "Anak Jalanan", "Street child", True),
     Category("ADK", "Anak dengan Kedisabilitasan", "Child with disability", True),
-    Category("AKTK", "Anak yang menjadi Korban Tindak Kekerasan atau diperlakukan salah",
-             "Child victim of violence or maltreatment", True),
-    Category("AMPK", "Anak yang Memerlukan Perlindungan Khusus",
-             "Child needing special protection", True),
+    Category(
+        "AKTK",
+        "Anak yang menjadi Korban Tindak Kekerasan atau diperlakukan salah",
+        "Child victim of violence or maltreatment",
+        True,
+    ),
+    Category(
+        "AMPK", "Anak yang Memerlukan Perlindungan Khusus", "Child needing special protection", True
+    ),
     Category("LUT", "Lanjut Usia Terlantar", "Neglected elderly"),
     Category("PD", "Penyandang Disabilitas", "Person with disability (includes mental illness)"),
     Category("TS", "Tuna Susila", "Sex worker"),
@@ -31,8 +40,11 @@ CATEGORIES: tuple[Category, ...] = (
     Category("PENG", "Pengemis", "Beggar"),
     Category("PEM", "Pemulung", "Waste picker"),
     Category("KM", "Kelompok Minoritas", "Marginalised minority group"),
-    Category("BWBLP", "Bekas Warga Binaan Lembaga Pemasyarakatan",
-             "Former prisoner with reintegration problems"),
+    Category(
+        "BWBLP",
+        "Bekas Warga Binaan Lembaga Pemasyarakatan",
+        "Former prisoner with reintegration problems",
+    ),
     Category("ODHA", "Orang dengan HIV/AIDS", "Person living with HIV/AIDS"),
     Category("KPN", "Korban Penyalahgunaan NAPZA", "Victim of drug abuse"),
     Category("KTR", "Korban Trafficking", "Trafficking victim"),
@@ -42,8 +54,7 @@ CATEGORIES: tuple[Category, ...] = (
     Category("KBS", "Korban Bencana Sosial", "Social-disaster victim (conflict, eviction)"),
     Category("PRSE", "Perempuan Rawan Sosial Ekonomi", "Economically vulnerable woman (18-59)"),
     Category("FM", "Fakir Miskin", "Destitute person or family"),
-    Category("KBSP", "Keluarga Bermasalah Sosial Psikologis",
-             "Family with psychosocial problems"),
+    Category("KBSP", "Keluarga Bermasalah Sosial Psikologis", "Family with psychosocial problems"),
     Category("KAT", "Komunitas Adat Terpencil", "Remote customary community"),
 )
 

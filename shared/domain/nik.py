@@ -15,8 +15,46 @@ from enum import StrEnum
 
 # Province codes in use (Kepmendagri 2025): 38 provinces.
 PROVINCE_CODES = frozenset(
-    "11 12 13 14 15 16 17 18 19 21 31 32 33 34 35 36 51 52 53 61 62 63 64 65 "
-    "71 72 73 74 75 76 81 82 91 92 93 94 95 96".split()
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "16",
+        "17",
+        "18",
+        "19",
+        "21",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "51",
+        "52",
+        "53",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "72",
+        "73",
+        "74",
+        "75",
+        "76",
+        "81",
+        "82",
+        "91",
+        "92",
+        "93",
+        "94",
+        "95",
+        "96",
+    ]
 )
 
 
@@ -58,11 +96,11 @@ def parse(nik: str) -> NikFacts:
     if not 1 <= month <= 12:
         raise NikError(f"NIK digits 9-10 ({nik[8:10]}) are not a month")
     # Either century may apply, so 29 February is allowed when either reading is a leap year.
-    longest = max(calendar.monthrange(1900 + year, month)[1],
-                  calendar.monthrange(2000 + year, month)[1])
+    longest = max(
+        calendar.monthrange(1900 + year, month)[1], calendar.monthrange(2000 + year, month)[1]
+    )
     if not 1 <= day <= longest:
-        raise NikError(f"NIK digits 7-8 ({nik[6:8]}) are not a day of month {month} "
-                       "(women add 40)")
+        raise NikError(f"NIK digits 7-8 ({nik[6:8]}) are not a day of month {month} (women add 40)")
     if nik[12:16] == "0000":
         raise NikError("NIK serial (digits 13-16) starts at 0001")
     return NikFacts(f"{province}.{regency}.{district}", sex, day, month, year)

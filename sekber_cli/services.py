@@ -1,0 +1,74 @@
+"""Run one Sekber service in the foreground: intake, routing, notify or relay."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from datetime import timedelta
+
+import typer
+
+from sekber_cli import logs
+from shared.config import get_settings
+
+
+def intake() -> None:
+    """The HTTP API (FastAPI under uvicorn)."""
+    import uvicorn
+
+    settings = get_settings()
+    logs.configure(settings.log_level, name="intake")
+    uvicorn.run(
+        "services.intake.app:create_app",
+        factory=True,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_level=settings.log_level.lower(),
+        access_log=False,
+        timeout_graceful_shutdown=10,
+    )
+
+
+def routing() -> None:
+    """The routing worker (Celery, queue sekber.routing)."""
+    from services.routing import worker
+
+    settings = get_settings()
+    logs.configure(settings.log_level, name="routing")
+    worker.run(settings)
+
+
+def notify() -> None:
+    """The notify worker (Celery, queue sekber.notify)."""
+    from services.notify import worker
+
+    settings = get_settings()
+    logs.configure(settings.log_level, name="notify")
+    worker.run(settings)
+
+
+def relay() -> None:
+    """The outbox relay and reconciliation sweep."""
+    from shared import bus, outbox
+    from shared.db import uow_factory_for
+
+    settings = get_settings()
+    logs.configure(settings.log_level, name="relay")
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    app = bus.make_celery(settings, name="sekber-relay")
+    outbox.run_relay(
+        uow_factory=uow_factory_for(settings.database_url),
+        app=app,
+        stop=stop,
+        poll_seconds=settings.relay_poll_seconds,
+        batch_size=settings.relay_batch_size,
+        reconcile_every=settings.reconcile_every_seconds,
+        reconcile_after=timedelta(seconds=settings.reconcile_after_seconds),
+    )
+
+
+def register(app: typer.Typer) -> None:
+    for command in (intake, routing, notify, relay):
+        app.command()(command)

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from fastapi import APIRouter, HTTPException, Path
+
+from services.intake import queries
+from services.intake.deps import SessionDep
+from services.intake.schemas import CaseRead
+
+router = APIRouter(tags=["cases"])
+
+
+@router.get("/cases/{case_ref}", response_model=CaseRead, responses={404: {}})
+def read_case(
+    session: SessionDep,
+    case_ref: str = Path(max_length=64, description="Case id or tracking code"),
+) -> CaseRead:
+    """Status, referrals, notifications and the timeline of one case."""
+    case = queries.find_case(session, case_ref)
+    if case is None:
+        raise HTTPException(404, detail=[{"field": "case_ref", "msg": "no such case"}])
+    return queries.case_view(session, case)

@@ -1,0 +1,125 @@
+"""Submitting a referral: the case, its first timeline entry and CaseReceived, in one commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from services.intake.schemas import ReferralCreate
+from shared.db import UnitOfWork, UowFactory
+from shared.domain.regions import Level
+from shared.domain.tracking import new_tracking_code
+from shared.events import CaseReceived
+from shared.models import Case, CaseEvent, Region
+from shared.outbox import add_event
+
+
+class InvalidReferral(ValueError):
+    """The referral names something that does not exist; `field` says which part."""
+
+    def __init__(self, field: tuple[str, ...], message: str) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+class IdempotencyConflict(ValueError):
+    """The Idempotency-Key was used before for a different request."""
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    case: Case
+    replayed: bool
+
+
+def fingerprint(data: ReferralCreate) -> str:
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def submit_referral(
+    *,
+    uow_factory: UowFactory,
+    data: ReferralCreate,
+    idempotency_key: str | None,
+    correlation_id: str,
+    today: date,
+) -> Submitted:
+    """Store the case and its CaseReceived event; a repeated key returns the first case."""
+    digest = fingerprint(data)
+    for _attempt in range(3):
+        with uow_factory() as uow:
+            if idempotency_key:
+                earlier = _find_by_key(uow, idempotency_key)
+                if earlier is not None:
+                    return _replay(earlier, digest)
+            case = _new_case(uow, data, idempotency_key, digest, correlation_id, today)
+            try:
+                uow.commit()
+            except IntegrityError:
+                # A concurrent request with the same key won, or the tracking code collided.
+                continue
+            return Submitted(case=case, replayed=False)
+    raise RuntimeError("could not store the referral after 3 attempts")
+
+
+def _find_by_key(uow: UnitOfWork, key: str) -> Case | None:
+    return uow.session.scalar(select(Case).where(Case.idempotency_key == key))
+
+
+def _replay(earlier: Case, digest: str) -> Submitted:
+    if earlier.request_fingerprint != digest:
+        raise IdempotencyConflict(
+            "Idempotency-Key was already used for a different referral; use a new key"
+        )
+    return Submitted(case=earlier, replayed=True)
+
+
+def _new_case(
+    uow: UnitOfWork,
+    data: ReferralCreate,
+    idempotency_key: str | None,
+    digest: str,
+    correlation_id: str,
+    today: date,
+) -> Case:
+    village = uow.session.get(Region, data.village_code)
+    if village is None or village.level != Level.VILLAGE:
+        raise InvalidReferral(("village_code",), f"unknown desa/kelurahan {data.village_code}")
+    case = Case(
+        tracking_code=new_tracking_code(today=today),
+        status="received",
+        category_code=data.category,
+        village_code=data.village_code,
+        urgency=data.urgency.value,
+        description=data.description,
+        beneficiary_name=data.beneficiary.name,
+        beneficiary_nik=data.beneficiary.nik,
+        beneficiary_birth_date=data.beneficiary.birth_date,
+        beneficiary_sex=data.beneficiary.sex,
+        reporter_name=data.reporter.name,
+        reporter_organisation=data.reporter.organisation,
+        reporter_phone=data.reporter.phone,
+        reporter_email=data.reporter.email,
+        legal_basis=data.legal_basis,
+        idempotency_key=idempotency_key,
+        request_fingerprint=digest,
+        correlation_id=correlation_id,
+    )
+    uow.session.add(case)
+    uow.session.flush()
+    uow.session.add(
+        CaseEvent(
+            case_id=case.id,
+            kind="case_received",
+            actor=data.reporter.organisation or data.reporter.name,
+            data={"tracking_code": case.tracking_code, "urgency": case.urgency},
+        )
+    )
+    add_event(uow.session, CaseReceived(case_id=case.id), correlation_id=correlation_id)
+    return case

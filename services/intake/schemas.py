@@ -1,0 +1,173 @@
+"""The public contract of the intake API (separate from the database tables)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+from shared.domain import categories, nik, regions
+from shared.domain.urgency import Urgency
+
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,24}$")]
+Email = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+]
+LegalBasis = Literal["public_service", "consent", "guardian_consent"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class BeneficiaryIn(_In):
+    name: Name
+    nik: str | None = Field(default=None, description="16-digit NIK; optional (many have none)")
+    birth_date: date | None = None
+    sex: Literal["F", "M"] | None = None
+
+    @field_validator("nik")
+    @classmethod
+    def _nik_is_well_formed(cls, value: str | None) -> str | None:
+        if value is None or value.strip() == "":
+            return None
+        value = value.strip()
+        try:
+            nik.parse(value)
+        except nik.NikError as exc:
+            raise ValueError(str(exc)) from None
+        return value
+
+    @field_validator("birth_date")
+    @classmethod
+    def _birth_date_is_past(cls, value: date | None) -> date | None:
+        if value is not None and (value > date.today() or value.year < 1890):
+            raise ValueError("birth date must be in the past (and after 1890)")
+        return value
+
+
+class ReporterIn(_In):
+    name: Name
+    organisation: (
+        Annotated[str, StringConstraints(strip_whitespace=True, max_length=160)] | None
+    ) = None
+    phone: Phone | None = None
+    email: Email | None = None
+
+
+class ReferralCreate(_In):
+    category: str = Field(description="PPKS category code, e.g. LUT, FM, KBA")
+    village_code: str = Field(description="Kemendagri desa/kelurahan code PP.KK.CC.DDDD")
+    urgency: Urgency
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=4000)
+    ]
+    beneficiary: BeneficiaryIn
+    reporter: ReporterIn
+    legal_basis: LegalBasis = "public_service"
+
+    @field_validator("category")
+    @classmethod
+    def _known_category(cls, value: str) -> str:
+        code = value.strip().upper()
+        if code not in categories.BY_CODE:
+            raise ValueError(f"unknown PPKS category {value!r}; see GET /api/v1/categories")
+        return code
+
+    @field_validator("village_code")
+    @classmethod
+    def _village_code_shape(cls, value: str) -> str:
+        code = value.strip()
+        if not regions.is_well_formed(code) or regions.level_of(code) != regions.Level.VILLAGE:
+            raise ValueError("must be a desa/kelurahan code shaped PP.KK.CC.DDDD")
+        return code
+
+
+class ReferralCreated(BaseModel):
+    case_id: uuid.UUID
+    tracking_code: str
+    status: str
+    links: dict[str, str]
+
+
+class CategoryRead(BaseModel):
+    code: str
+    name_id: str
+    name_en: str
+
+
+class RegionRead(BaseModel):
+    code: str
+    name: str
+    level: str
+    parent_code: str | None
+    children: list[RegionRead] = []
+
+
+class CoordinatorRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    pillar: str
+    region_code: str
+
+
+class ReferralRead(BaseModel):
+    id: uuid.UUID
+    pillar: str
+    status: str
+    purpose: str
+    matched_level: str | None
+    coordinator: CoordinatorRead | None
+    created_at: datetime
+
+
+class NotificationRead(BaseModel):
+    id: uuid.UUID
+    kind: str
+    channel: str
+    state: str
+    recipient: str | None
+    sent_at: datetime | None
+
+
+class TimelineEntry(BaseModel):
+    kind: str
+    actor: str
+    occurred_at: datetime
+    data: dict[str, Any]
+
+
+class PlaceRead(BaseModel):
+    village_code: str
+    village: str
+    kecamatan: str
+    kab_kota: str
+
+
+class BeneficiaryRead(BaseModel):
+    name: str
+    nik_masked: str | None
+    birth_date: date | None
+    sex: str | None
+
+
+class CaseRead(BaseModel):
+    id: uuid.UUID
+    tracking_code: str
+    status: str
+    category: CategoryRead
+    urgency: str
+    description: str
+    place: PlaceRead
+    beneficiary: BeneficiaryRead
+    reporter_name: str
+    reporter_organisation: str | None
+    legal_basis: str
+    created_at: datetime
+    referrals: list[ReferralRead]
+    notifications: list[NotificationRead]
+    timeline: list[TimelineEntry]

@@ -1,0 +1,202 @@
+"""Notify's reaction to events: record each notification once, then deliver it.
+
+Recording is exactly-once (processed_events plus a unique key per event, recipient and
+channel). Delivery to an external channel is at-least-once: a row is leased while it is
+being sent, so a redelivered task leaves it alone, and it is marked sent after the channel
+accepted it. Only a crash between the two can repeat a message, and the stable
+Message-ID lets mail clients fold that duplicate.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from services.notify import messages
+from services.notify.channels.base import Channel, DeliveryError, OutgoingMessage
+from services.notify.context import referral_context
+from shared.db import UowFactory
+from shared.events import Envelope, ReferralAssigned, ReferralUnroutable
+from shared.models import Case, CaseEvent, Coordinator, Notification, Referral
+from shared.models.base import utcnow
+from shared.outbox import claim
+
+log = logging.getLogger(__name__)
+CONSUMER = "notify"
+INAPP = "inapp"
+SUPERVISORS = "sekber-supervisors"
+LEASE = timedelta(seconds=60)
+
+
+class DeliveryFailed(Exception):
+    """Some notifications could not be delivered yet; the task retries them."""
+
+
+def handle(
+    *,
+    uow_factory: UowFactory,
+    envelope: Envelope,
+    channels: dict[str, Channel],
+    base_url: str,
+    max_attempts: int,
+) -> None:
+    record(uow_factory=uow_factory, envelope=envelope, channels=channels, base_url=base_url)
+    deliver_pending(
+        uow_factory=uow_factory, event_id=envelope.id, channels=channels, max_attempts=max_attempts
+    )
+
+
+def record(
+    *, uow_factory: UowFactory, envelope: Envelope, channels: dict[str, Channel], base_url: str
+) -> None:
+    event = envelope.event()
+    if not isinstance(event, ReferralAssigned | ReferralUnroutable):
+        log.info("notify ignores %s %s", envelope.type, envelope.id)
+        return
+    with uow_factory() as uow:
+        session = uow.session
+        if not claim(session, consumer=CONSUMER, event_id=envelope.id):
+            return
+        case = session.get_one(Case, event.case_id)
+        referral = session.get_one(Referral, event.referral_id)
+        recipients: list[tuple[uuid.UUID | None, str, str, dict[str, str | None]]]
+        if isinstance(event, ReferralAssigned):
+            coordinator = session.get_one(Coordinator, event.coordinator_id)
+            recipients = [
+                (
+                    coordinator.id,
+                    coordinator.name,
+                    coordinator.language,
+                    {INAPP: coordinator.name, "email": coordinator.email},
+                )
+            ]
+            kind = "referral_assigned"
+        else:
+            recipients = [(None, "Supervisor Sekber", "id", {INAPP: SUPERVISORS})]
+            kind = "referral_unroutable"
+        for coordinator_id, name, language, addresses in recipients:
+            context = referral_context(
+                session, case=case, referral=referral, recipient=name, base_url=base_url
+            )
+            text = messages.render(kind, language=language, context=context)
+            for channel in (INAPP, *channels):
+                address = addresses.get(channel)
+                if not address:
+                    continue
+                note = Notification(
+                    dedup_key=f"{envelope.id}:{coordinator_id or SUPERVISORS}:{channel}",
+                    event_id=envelope.id,
+                    kind=kind,
+                    case_id=case.id,
+                    referral_id=referral.id,
+                    coordinator_id=coordinator_id,
+                    channel=channel,
+                    address=address,
+                    language=language,
+                    subject=text.subject,
+                    body=text.body,
+                )
+                if channel == INAPP:  # the row is the inbox entry: delivered on commit
+                    note.state, note.sent_at, note.attempts = "sent", utcnow(), 1
+                session.add(note)
+                session.flush()
+                if channel == INAPP:
+                    _timeline(session, note, "notification_delivered")
+        uow.commit()
+
+
+def deliver_pending(
+    *, uow_factory: UowFactory, event_id: uuid.UUID, channels: dict[str, Channel], max_attempts: int
+) -> None:
+    with uow_factory() as uow:
+        ids = uow.session.scalars(
+            select(Notification.id).where(
+                Notification.event_id == event_id,
+                Notification.channel != INAPP,
+                Notification.state.in_(("pending", "failed", "sending")),
+            )
+        ).all()
+    failures = []
+    for notification_id in ids:
+        note = _lease(uow_factory, notification_id)
+        if note is None:
+            continue
+        channel = channels.get(note.channel)
+        try:
+            if channel is None:
+                raise DeliveryError(f"channel {note.channel} is not configured")
+            channel.send(
+                OutgoingMessage(
+                    str(note.id), note.address or "", note.subject, note.body, note.language
+                )
+            )
+        except DeliveryError as exc:
+            dead = note.attempts >= max_attempts
+            _finish(uow_factory, note.id, state="dead" if dead else "failed", error=str(exc))
+            log.warning(
+                "notification %s via %s failed (attempt %d): %s",
+                note.id,
+                note.channel,
+                note.attempts,
+                exc,
+            )
+            if not dead:
+                failures.append(note.id)
+            continue
+        _finish(uow_factory, note.id, state="sent", error=None)
+    if failures:
+        raise DeliveryFailed(f"{len(failures)} notification(s) to retry")
+
+
+def _lease(uow_factory: UowFactory, notification_id: uuid.UUID) -> Notification | None:
+    """Take the row for sending unless someone else holds it or it is done."""
+    now = utcnow()
+    with uow_factory() as uow:
+        result = uow.session.execute(
+            update(Notification)
+            .where(
+                Notification.id == notification_id,
+                or_(
+                    Notification.state.in_(("pending", "failed")),
+                    (Notification.state == "sending") & (Notification.lease_until < now),
+                ),
+            )
+            .values(state="sending", attempts=Notification.attempts + 1, lease_until=now + LEASE)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        note = uow.session.get_one(Notification, notification_id)
+        uow.commit()
+        return note
+
+
+def _finish(
+    uow_factory: UowFactory, notification_id: uuid.UUID, *, state: str, error: str | None
+) -> None:
+    with uow_factory() as uow:
+        note = uow.session.get_one(Notification, notification_id)
+        note.state, note.last_error, note.lease_until = state, error, None
+        if state == "sent":
+            note.sent_at = utcnow()
+        _timeline(uow.session, note, f"notification_{state}")
+        uow.commit()
+
+
+def _timeline(session: Session, note: Notification, kind: str) -> None:
+    session.add(
+        CaseEvent(
+            case_id=note.case_id,
+            kind=kind,
+            actor="notify",
+            data={
+                "channel": note.channel,
+                "notification_id": str(note.id),
+                "attempts": note.attempts,
+                "kind": note.kind,
+            },
+        )
+    )

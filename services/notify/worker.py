@@ -1,0 +1,36 @@
+"""Start the notify worker. Delivery is I/O-bound, so it runs a thread pool."""
+
+from __future__ import annotations
+
+from services.notify import tasks
+from services.notify.channels.registry import enabled_channels
+from shared import bus
+from shared.config import Settings
+from shared.db import uow_factory_for
+
+
+def run(settings: Settings, *, concurrency: int = 4) -> None:
+    app = bus.make_celery(settings, name="sekber-notify")
+    tasks.register(
+        app,
+        uow_factory=uow_factory_for(settings.database_url),
+        channels=enabled_channels(settings),
+        base_url=settings.public_base_url,
+    )
+    app.worker_main(
+        [
+            "worker",
+            "--queues",
+            bus.QUEUE_NOTIFY,
+            "--hostname",
+            "notify@%h",
+            "--pool",
+            "threads",
+            "--concurrency",
+            str(concurrency),
+            "--loglevel",
+            settings.log_level,
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
