@@ -43,13 +43,15 @@ def make_celery(settings: Settings, *, name: str) -> Celery:
     vt = settings.visibility_timeout_seconds
     if settings.task_time_limit_seconds >= vt:
         raise ValueError("task_time_limit_seconds must be below visibility_timeout_seconds")
-    transport = {
+    transport: dict[str, object] = {
         "visibility_timeout": vt,
         "unacked_restore_interval": settings.unacked_restore_interval_seconds,
         "unacked_restore_throttle": 1,
         "socket_keepalive": True,
         "health_check_interval": 25,
     }
+    if settings.broker_key_prefix:
+        transport["global_keyprefix"] = settings.broker_key_prefix
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     visibility_timeout_seconds: int = 60
     task_time_limit_seconds: int = 30
     unacked_restore_interval_seconds: float = 1.0
+    # Prefix for every broker key, so several deployments (or test runs) can share a Redis.
+    broker_key_prefix: str = ""
 
     # Outbox relay and reconciliation sweep.
     relay_poll_seconds: float = 0.1

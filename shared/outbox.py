@@ -51,9 +51,14 @@ def claim(session: Session, *, consumer: str, event_id: uuid.UUID) -> bool:
     values = {"consumer": consumer, "event_id": event_id, "processed_at": utcnow()}
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    stmt = insert(ProcessedEvent).values(**values).on_conflict_do_nothing()
-    result = session.execute(stmt)
-    return bool(result.rowcount)  # type: ignore[attr-defined]
+    stmt = (
+        insert(ProcessedEvent)
+        .values(**values)
+        .on_conflict_do_nothing()
+        .returning(ProcessedEvent.event_id)
+    )
+    # RETURNING, not rowcount: through the ORM, rowcount of this insert is not reliable.
+    return session.execute(stmt).first() is not None
 
 
 def relay_once(*, uow_factory: UowFactory, app: Celery, batch_size: int) -> int:

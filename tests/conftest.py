@@ -1,10 +1,10 @@
 from __future__ import annotations
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import redis
 
 from shared.config import Settings
 from shared.db import UowFactory, uow_factory_for
@@ -38,16 +38,22 @@ def uow_factory(database_url: str) -> UowFactory:
 @pytest.fixture(scope="session")
 def redis_url(session_tmp: Path) -> Iterator[str]:
     with servers.redis_url(session_tmp) as url:
-        redis.Redis.from_url(url).flushdb()
         yield url
 
 
 @pytest.fixture(scope="session")
-def settings(database_url: str, redis_url: str) -> Settings:
+def broker_prefix() -> str:
+    """Every broker key of this run carries this prefix: runs sharing a Redis stay apart."""
+    return f"sekber-test-{uuid.uuid4().hex[:8]}:"
+
+
+@pytest.fixture(scope="session")
+def settings(database_url: str, redis_url: str, broker_prefix: str) -> Settings:
     return Settings(
         environment="test",
         database_url=database_url,
         redis_url=redis_url,
+        broker_key_prefix=broker_prefix,
         visibility_timeout_seconds=10,
         task_time_limit_seconds=8,
         reconcile_after_seconds=20,
@@ -58,3 +64,14 @@ def settings(database_url: str, redis_url: str) -> Settings:
 @pytest.fixture
 def is_postgres(database_url: str) -> bool:
     return database_url.startswith("postgresql")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Fast tests first: unit, then integration, then end-to-end."""
+    order = {"unit": 0, "integration": 1, "e2e": 2}
+
+    def rank(item: pytest.Item) -> int:
+        parts = item.path.parts
+        return next((order[p] for p in parts if p in order), 1)
+
+    items.sort(key=rank)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.notify import handlers
 from services.notify.channels.base import Channel
@@ -23,7 +23,7 @@ def register(
     @app.task(
         name=bus.TASK_NOTIFY,
         queue=bus.QUEUE_NOTIFY,
-        autoretry_for=(DBAPIError, handlers.DeliveryFailed),
+        autoretry_for=(OperationalError, InterfaceError, handlers.DeliveryFailed),
         retry_backoff=2,
         retry_backoff_max=30,
         retry_jitter=True,

@@ -32,7 +32,7 @@ def candidates_for(session: Session, *, pillar: str, village_code: str) -> list[
                 Referral.status.in_(OPEN_STATUSES),
             )
             .group_by(Referral.coordinator_id)
-        ).tuples()
+        )
     }
     return [
         Candidate(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.routing import handlers
 from services.routing.rules import RuleSet
@@ -18,7 +18,7 @@ def register(app: Celery, *, uow_factory: UowFactory, rules: RuleSet) -> None:
     @app.task(
         name=bus.TASK_ROUTING,
         queue=bus.QUEUE_ROUTING,
-        autoretry_for=(DBAPIError,),
+        autoretry_for=(OperationalError, InterfaceError),
         retry_backoff=1,
         retry_backoff_max=20,
         retry_jitter=True,

@@ -26,20 +26,30 @@ def without(field: str) -> dict[str, Any]:
 CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("unknown category", referral(category="XYZ"), "category", "unknown PPKS category"),
     ("unknown village", referral(village_code="35.08.01.2999"), "village_code", "unknown desa"),
-    ("kecamatan instead of village", referral(village_code="35.08.01"), "village_code",
-     "desa/kelurahan code"),
+    (
+        "kecamatan instead of village",
+        referral(village_code="35.08.01"),
+        "village_code",
+        "desa/kelurahan code",
+    ),
     ("garbage village", referral(village_code="Lumajang"), "village_code", "desa/kelurahan"),
     ("short NIK", with_beneficiary(nik="35080142"), "beneficiary.nik", "16 digits"),
-    ("NIK with letters", with_beneficiary(nik="35080142034800AB"), "beneficiary.nik",
-     "16 digits"),
+    ("NIK with letters", with_beneficiary(nik="35080142034800AB"), "beneficiary.nik", "16 digits"),
     ("NIK with month 13", with_beneficiary(nik="3508014213480001"), "beneficiary.nik", "month"),
     ("NIK with day 35", with_beneficiary(nik="3508013503480001"), "beneficiary.nik", "day"),
-    ("NIK with serial 0000", with_beneficiary(nik="3508014203480000"), "beneficiary.nik",
-     "serial"),
-    ("NIK with no province", with_beneficiary(nik="9908014203480001"), "beneficiary.nik",
-     "province"),
-    ("future birth date", with_beneficiary(birth_date="2999-01-01"), "beneficiary.birth_date",
-     "past"),
+    ("NIK with serial 0000", with_beneficiary(nik="3508014203480000"), "beneficiary.nik", "serial"),
+    (
+        "NIK with no province",
+        with_beneficiary(nik="9908014203480001"),
+        "beneficiary.nik",
+        "province",
+    ),
+    (
+        "future birth date",
+        with_beneficiary(birth_date="2999-01-01"),
+        "beneficiary.birth_date",
+        "past",
+    ),
     ("bad sex", with_beneficiary(sex="X"), "beneficiary.sex", "'F' or 'M'"),
     ("missing category", without("category"), "category", "Field required"),
     ("missing beneficiary", without("beneficiary"), "beneficiary", "Field required"),
@@ -49,14 +59,22 @@ CASES: list[tuple[str, dict[str, Any], str, str]] = [
     ("description of wrong type", referral(description=["a"]), "description", "string"),
     ("empty beneficiary name", with_beneficiary(name="  "), "beneficiary.name", "at least 1"),
     ("unexpected field", referral(priority="high"), "priority", "Extra inputs"),
-    ("bad reporter phone", referral(reporter={"name": "A", "phone": "call me"}),
-     "reporter.phone", "pattern"),
+    (
+        "bad reporter phone",
+        referral(reporter={"name": "A", "phone": "call me"}),
+        "reporter.phone",
+        "pattern",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("label", "body", "field", "message"), CASES, ids=[c[0] for c in CASES])
 def test_bad_referral_is_refused_naming_the_field(
-    client: TestClient, uow_factory: UowFactory, label: str, body: dict[str, Any], field: str,
+    client: TestClient,
+    uow_factory: UowFactory,
+    label: str,
+    body: dict[str, Any],
+    field: str,
     message: str,
 ) -> None:
     before = counts(uow_factory)

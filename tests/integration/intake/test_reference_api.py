@@ -17,8 +17,13 @@ def test_east_java_lists_its_38_kabupaten_and_kota(client: TestClient) -> None:
     assert body["name"] == "Jawa Timur"
     assert body["level"] == "province"
     assert len(body["children"]) == 38
-    assert {"code": "35.08", "name": "Kabupaten Lumajang", "level": "regency",
-            "parent_code": "35", "children": []} in body["children"]
+    assert {
+        "code": "35.08",
+        "name": "Kabupaten Lumajang",
+        "level": "regency",
+        "parent_code": "35",
+        "children": [],
+    } in body["children"]
 
 
 def test_a_kecamatan_lists_its_villages(client: TestClient) -> None:

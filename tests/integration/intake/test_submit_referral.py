@@ -22,9 +22,7 @@ def test_a_referral_is_stored_with_its_event_before_the_answer(
     case_id = uuid.UUID(body["case_id"])
     with uow_factory() as uow:
         case = uow.session.get_one(Case, case_id)
-        event = uow.session.scalars(
-            select(OutboxEvent).where(OutboxEvent.case_id == case_id)
-        ).one()
+        event = uow.session.scalars(select(OutboxEvent).where(OutboxEvent.case_id == case_id)).one()
         entries = uow.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id)).all()
     assert case.beneficiary_nik == "3508014203480001"
     assert event.event_type == "CaseReceived"
@@ -56,8 +54,12 @@ def test_an_idempotency_key_reused_for_another_referral_is_refused(
     client: TestClient, uow_factory: UowFactory
 ) -> None:
     key = f"reuse-{uuid.uuid4()}"
-    assert client.post("/api/v1/referrals", json=referral(),
-                       headers={"Idempotency-Key": key}).status_code == 201
+    assert (
+        client.post(
+            "/api/v1/referrals", json=referral(), headers={"Idempotency-Key": key}
+        ).status_code
+        == 201
+    )
     before = counts(uow_factory)
     response = client.post(
         "/api/v1/referrals", json=referral(urgency="low"), headers={"Idempotency-Key": key}

@@ -1,0 +1,140 @@
+"""The real Sekber processes for end-to-end tests, plus a real SMTP server to receive mail."""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import httpx
+import redis
+from aiosmtpd.controller import Controller
+
+from sekber_cli.embedded import free_port
+from sekber_cli.supervisor import Supervisor, sekber_children, wait_for_http
+from shared.config import Settings
+
+
+@dataclass
+class Mailbox:
+    """An aiosmtpd handler that keeps every message it receives."""
+
+    messages: list[tuple[list[str], Message]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
+        return "250 OK"
+
+    def received(self) -> list[tuple[list[str], Message]]:
+        with self.lock:
+            return list(self.messages)
+
+    def for_tracking_code(self, code: str) -> list[Message]:
+        return [m for _, m in self.received() if code in str(m["Subject"])]
+
+
+class SmtpServer:
+    def __init__(self) -> None:
+        self.mailbox = Mailbox()
+        self.port = free_port()
+        self._controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+
+    def __enter__(self) -> SmtpServer:
+        self._controller.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._controller.stop()
+
+
+class Stack:
+    """intake, routing, notify and relay as real processes (the same ones `sekber up` runs)."""
+
+    def __init__(self, *, settings: Settings, smtp_port: int) -> None:
+        self.settings = settings
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        env = {
+            **os.environ,
+            "SEKBER_ENVIRONMENT": "test",
+            "SEKBER_DATABASE_URL": settings.database_url,
+            "SEKBER_REDIS_URL": settings.redis_url,
+            "SEKBER_BROKER_KEY_PREFIX": settings.broker_key_prefix,
+            "SEKBER_HTTP_PORT": str(self.port),
+            "SEKBER_PUBLIC_BASE_URL": self.base_url,
+            "SEKBER_SMTP_HOST": "127.0.0.1",
+            "SEKBER_SMTP_PORT": str(smtp_port),
+            "SEKBER_SMTP_STARTTLS": "false",
+            # Short broker timings so a killed worker's message comes back within seconds.
+            "SEKBER_VISIBILITY_TIMEOUT_SECONDS": str(settings.visibility_timeout_seconds),
+            "SEKBER_TASK_TIME_LIMIT_SECONDS": str(settings.task_time_limit_seconds),
+            # Keep the reconciliation sweep out of the way: these tests prove the broker path.
+            "SEKBER_RECONCILE_AFTER_SECONDS": "600",
+            "SEKBER_LOG_LEVEL": "INFO",
+        }
+        self.supervisor = Supervisor(
+            sekber_children(python=sys.executable), env=env, on_line=_echo, grace=15
+        )
+        self.http = httpx.Client(base_url=self.base_url, timeout=10)
+        self.redis = redis.Redis.from_url(settings.redis_url)
+
+    def queue_length(self, queue: str) -> int:
+        return int(self.redis.llen(self.settings.broker_key_prefix + queue))
+
+    def unacked(self) -> int:
+        """Messages a worker has taken but not yet acknowledged (kombu's unacked hash)."""
+        return int(self.redis.hlen(self.settings.broker_key_prefix + "unacked"))
+
+    def start(self) -> Stack:
+        self.supervisor.start()
+        if not wait_for_http(f"{self.base_url}/healthz", timeout=60):
+            raise RuntimeError("intake did not answer /healthz within 60 s")
+        for worker in ("routing", "notify"):
+            self.wait_worker_ready(worker)
+        return self
+
+    def wait_worker_ready(self, worker: str, timeout: float = 60) -> None:
+        if not self.supervisor.wait_for_output(worker, " ready.", timeout=timeout):
+            raise RuntimeError(f"{worker} worker not ready: {self.supervisor.output(worker)[-20:]}")
+
+    def stop(self) -> None:
+        self.http.close()
+        self.supervisor.stop()
+        self.redis.close()
+
+    def post_referral(self, body: dict[str, Any], **headers: str) -> dict[str, Any]:
+        response = self.http.post("/api/v1/referrals", json=body, headers=headers)
+        assert response.status_code == 201, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+    def case(self, case_id: str) -> dict[str, Any]:
+        response = self.http.get(f"/api/v1/cases/{case_id}")
+        assert response.status_code == 200, response.text
+        result: dict[str, Any] = response.json()
+        return result
+
+
+def _echo(name: str, line: str) -> None:
+    sys.stderr.write(f"{name:8}| {line}\n")
+
+
+def wait_until(
+    predicate: Callable[[], Any], *, timeout: float, interval: float = 0.2, what: str = ""
+) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what or predicate}")
+        time.sleep(interval)

@@ -1,0 +1,100 @@
+"""The outbox relay and the reconciliation sweep against a real database and Redis."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+import pytest
+import redis
+from kombu.exceptions import OperationalError
+from sqlalchemy import select, update
+
+from shared import bus, outbox
+from shared.config import Settings
+from shared.db import UowFactory
+from shared.models import Case, OutboxEvent
+from shared.models.base import utcnow
+from tests.integration.factories import submit
+
+
+def unpublished(uow_factory: UowFactory) -> list[uuid.UUID]:
+    with uow_factory() as uow:
+        return list(
+            uow.session.scalars(
+                select(OutboxEvent.event_id).where(OutboxEvent.published_at.is_(None))
+            )
+        )
+
+
+def drain(uow_factory: UowFactory, settings: Settings) -> int:
+    app = bus.make_celery(settings, name="test-relay")
+    total = 0
+    while sent := outbox.relay_once(uow_factory=uow_factory, app=app, batch_size=50):
+        total += sent
+    return total
+
+
+def test_the_relay_publishes_each_event_to_its_subscribers_queue(
+    uow_factory: UowFactory, settings: Settings, redis_url: str
+) -> None:
+    drain(uow_factory, settings)
+    # Queues of their own, which no worker of this test run consumes.
+    alone = settings.model_copy(update={"broker_key_prefix": f"outbox-{uuid.uuid4().hex}:"})
+    client = redis.Redis.from_url(redis_url)
+    queue = alone.broker_key_prefix + bus.QUEUE_ROUTING
+    case_id = submit(uow_factory, category="FM", village="51.03.01.1001")
+    assert drain(uow_factory, alone) == 1
+    assert unpublished(uow_factory) == []
+    assert client.llen(queue) == 1
+    message = client.lpop(queue)
+    assert message is not None and str(case_id).encode() in message
+    client.delete(*client.keys(f"{alone.broker_key_prefix}*"))
+
+
+def test_while_the_broker_is_down_events_wait_in_the_outbox(
+    uow_factory: UowFactory, settings: Settings
+) -> None:
+    drain(uow_factory, settings)
+    submit(uow_factory, category="FM", village="51.03.01.1002")
+    down = settings.model_copy(update={"redis_url": "redis://127.0.0.1:1/0"})
+    app = bus.make_celery(down, name="test-relay-down")
+    app.conf.broker_connection_timeout = 0.5
+    with pytest.raises(OperationalError):
+        outbox.relay_once(uow_factory=uow_factory, app=app, batch_size=50)
+    assert len(unpublished(uow_factory)) == 1
+    assert drain(uow_factory, settings) == 1
+
+
+def test_the_sweep_republishes_a_case_left_unrouted(
+    uow_factory: UowFactory, settings: Settings
+) -> None:
+    drain(uow_factory, settings)
+    case_id = submit(uow_factory, category="FM", village="51.03.01.1003")
+    drain(uow_factory, settings)
+    long_ago = utcnow() - timedelta(minutes=10)
+    with uow_factory() as uow:
+        uow.session.execute(update(Case).where(Case.id == case_id).values(created_at=long_ago))
+        uow.session.execute(
+            update(OutboxEvent).where(OutboxEvent.case_id == case_id).values(published_at=long_ago)
+        )
+        uow.commit()
+    assert (
+        outbox.republish_stuck_cases(uow_factory=uow_factory, older_than=timedelta(minutes=5)) >= 1
+    )
+    with uow_factory() as uow:
+        row = uow.session.scalars(select(OutboxEvent).where(OutboxEvent.case_id == case_id)).one()
+    assert row.published_at is None
+    assert row.republished == 1
+    assert drain(uow_factory, settings) >= 1
+
+
+def test_the_sweep_leaves_routed_and_fresh_cases_alone(
+    uow_factory: UowFactory, settings: Settings
+) -> None:
+    drain(uow_factory, settings)
+    submit(uow_factory, category="FM", village="51.03.01.1004")
+    drain(uow_factory, settings)
+    assert (
+        outbox.republish_stuck_cases(uow_factory=uow_factory, older_than=timedelta(minutes=5)) == 0
+    )
