@@ -33,6 +33,7 @@ def candidates_for(session: Session, *, pillar: str, village_code: str) -> list[
             )
             .group_by(Referral.coordinator_id)
         )
+        if coordinator_id is not None
     }
     return [
         Candidate(

@@ -155,6 +155,10 @@ class _Maker:
             self.unit("TAGANA", code, f"Tagana {name}"),
             self.unit("LK3", code, f"LK3 {name}"),
             self.unit("CSR", code, f"Forum CSR {name}"),
+            # The kab/kota SLRT desk and the PSM association (IPSM) catch the cases of
+            # villages that have no Puskesos or PSM of their own.
+            self.unit("PUSKESOS", code, f"SLRT {name}"),
+            self.unit("PSM", code, f"IPSM {name}"),
             self.unit("LKS", code, f"LKSA {self.pick(_LKSA, 'LKSA', code)} {place}", key="LKSA"),
             self.unit(
                 "LKS", code, f"LKS Lansia {self.pick(_LANSIA, 'LANSIA', code)} {place}",

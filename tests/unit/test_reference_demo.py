@@ -71,11 +71,18 @@ def test_lks_units_sit_at_kab_kota_and_province_level(rows: list[dict[str, str]]
 def test_village_pillars_cover_about_their_share_of_villages(
     rows: list[dict[str, str]], pillar: str, one_in: int
 ) -> None:
-    villages = serving(rows, pillar)
+    villages = [code for code in serving(rows, pillar) if code.count(".") == 3]
 
-    assert all(code.count(".") == 3 for code in villages)
     assert len(set(villages)) == len(villages)
     assert abs(len(villages) - 8494 / one_in) < 0.1 * 8494 / one_in
+
+
+def test_every_kab_kota_has_an_slrt_desk_and_a_psm_association(
+    rows: list[dict[str, str]],
+) -> None:
+    regencies = {row["region_code"] for row in rows if row["pillar"] == "TAGANA"}
+    for pillar in ("PUSKESOS", "PSM"):
+        assert regencies <= set(serving(rows, pillar))
 
 
 def test_units_are_named_after_their_place(rows: list[dict[str, str]]) -> None:
@@ -86,8 +93,10 @@ def test_units_are_named_after_their_place(rows: list[dict[str, str]]) -> None:
     assert all(
         row["name"].startswith(("Puskesos Desa ", "Puskesos Kelurahan "))
         for row in rows
-        if row["pillar"] == "PUSKESOS"
+        if row["pillar"] == "PUSKESOS" and row["region_code"].count(".") == 3
     )
+    assert "SLRT Kabupaten Lumajang" in names
+    assert "IPSM Kota Surabaya" in names
 
 
 def test_people_have_a_given_and_a_family_name(rows: list[dict[str, str]]) -> None:

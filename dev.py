@@ -1,0 +1,105 @@
+#!/usr/bin/env python3
+"""Development commands for a fresh machine that has only Python 3.11 or newer.
+
+    python3 dev.py up [--demo]      run the whole system here (see README.md)
+    python3 dev.py test [ARGS...]   run the test suite; ARGS go to pytest
+    python3 dev.py check            ruff check, ruff format --check and mypy
+
+Each command first makes sure .venv exists and holds the project with its dev extras,
+reinstalling when pyproject.toml has changed since the last install. Standard library only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+STAMP = VENV / ".sekber-install-stamp"
+MINIMUM = (3, 11)
+
+USAGE = __doc__.split("\n\n")[1] if __doc__ else ""
+
+
+def main(argv: list[str]) -> int:
+    if sys.version_info < MINIMUM:
+        print(
+            f"Sekber needs Python {'.'.join(map(str, MINIMUM))} or newer; "
+            f"this is {sys.version.split()[0]}.",
+            file=sys.stderr,
+        )
+        return 2
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(USAGE)
+        return 0 if argv else 2
+    command, rest = argv[0], argv[1:]
+    os.chdir(ROOT)
+    if command == "up":
+        ensure_environment()
+        return replace_process([str(BIN / "sekber"), "up", *rest])
+    if command == "test":
+        ensure_environment()
+        return replace_process([str(BIN / "python"), "-m", "pytest", *rest])
+    if command == "check":
+        ensure_environment()
+        return check()
+    print(f"unknown command {command!r}\n\n{USAGE}", file=sys.stderr)
+    return 2
+
+
+def ensure_environment() -> None:
+    """Create .venv if missing; (re)install the project when pyproject.toml changed."""
+    python = BIN / "python"
+    if not python.exists():
+        print("Creating .venv ...", file=sys.stderr)
+        if subprocess.run([sys.executable, "-m", "venv", str(VENV)]).returncode != 0:
+            sys.exit("could not create .venv (on Debian/Ubuntu: apt install python3-venv)")
+    wanted = pyproject_hash()
+    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        return
+    print("Installing the project into .venv (pyproject.toml changed) ...", file=sys.stderr)
+    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    if subprocess.run([*pip, "-e", ".[dev]"]).returncode != 0:
+        sys.exit("pip could not install the project; see the messages above")
+    STAMP.write_text(wanted + "\n")
+
+
+def pyproject_hash() -> str:
+    return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+def check() -> int:
+    steps = [
+        ["ruff", "check", "."],
+        ["ruff", "format", "--check", "."],
+        ["mypy"],
+    ]
+    failed = []
+    for step in steps:
+        line = " ".join(step)
+        print(f"$ {line}", file=sys.stderr, flush=True)
+        if subprocess.run([str(BIN / step[0]), *step[1:]]).returncode != 0:
+            failed.append(line)
+    if failed:
+        print(f"failed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    print("all checks passed", file=sys.stderr)
+    return 0
+
+
+def replace_process(args: list[str]) -> int:
+    """Become the command, so that signals and the exit code are its own."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    if os.name == "nt":
+        return subprocess.run(args).returncode
+    os.execv(args[0], args)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,261 @@
+"""`sekber up`: the whole system on one machine, in the foreground, for development and demos.
+
+Prepares the database, starts an embedded Redis when none is configured, runs the four
+services as child processes with prefixed output, and stops them all on Ctrl-C or SIGTERM.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from types import FrameType, TracebackType
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+
+from sekber_cli.embedded import EmbeddedRedis
+from sekber_cli.supervisor import SERVICES, Supervisor, sekber_children, wait_for_http
+from shared.config import Settings
+
+VAR_DIR = Path("var")
+REDIS_DIR = VAR_DIR / "redis"
+SELF = "up"
+COLORS = ("cyan", "magenta", "yellow", "green", "blue", "bright_cyan")
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("up")
+    def up(
+        demo: Annotated[
+            bool,
+            typer.Option("--demo", help="Also load the made-up demo directory of coordinators."),
+        ] = False,
+    ) -> None:
+        """Run the whole system here: database, Redis, intake, routing, notify and relay."""
+        raise typer.Exit(run(demo=demo))
+
+
+class Console:
+    """Prefixed, optionally colored output shared by the children's reader threads."""
+
+    def __init__(self, names: Iterable[str], *, color: bool) -> None:
+        self._names = [SELF, *names]
+        self._width = max(len(name) for name in self._names)
+        self._color = color
+        self._lock = threading.Lock()
+
+    def prefix(self, name: str) -> str:
+        text = f"{name:<{self._width}} | "
+        if not self._color:
+            return text
+        if name == SELF:
+            return typer.style(text, bold=True)
+        index = self._names.index(name) - 1 if name in self._names else 0
+        return typer.style(text, fg=COLORS[index % len(COLORS)])
+
+    def line(self, name: str, line: str) -> None:
+        with self._lock:
+            typer.echo(f"{self.prefix(name)}{line}")
+
+    def say(self, message: str) -> None:
+        self.line(SELF, message)
+
+    def error(self, message: str) -> None:
+        self.line(SELF, typer.style(message, fg="red", bold=True) if self._color else message)
+
+
+class StopSignals:
+    """SIGINT and SIGTERM ask for a stop.
+
+    Before arm(), a signal raises KeyboardInterrupt (there is nothing to stop in order yet);
+    after, it only sets `requested`, and a second one calls `on_repeat` (to hurry the stop).
+    """
+
+    def __init__(self) -> None:
+        self.requested = threading.Event()
+        self.on_repeat: Callable[[], None] | None = None
+        self._armed = False
+        self._previous: dict[signal.Signals, Any] = {}
+
+    def arm(self) -> None:
+        self._armed = True
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.requested.is_set():
+            if self.on_repeat is not None:
+                self.on_repeat()
+            return
+        self.requested.set()
+        if not self._armed:
+            raise KeyboardInterrupt
+
+    def __enter__(self) -> StopSignals:
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            self._previous[sig] = signal.signal(sig, self._handle)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        for sig, handler in self._previous.items():
+            signal.signal(sig, handler)
+
+
+def run(*, demo: bool) -> int:
+    """Run until a signal (exit 0) or until a service dies (exit 1)."""
+    # Imported here so that the one-service commands, which load this module too, stay light.
+    from sekber_cli.bootstrap import prepare_database
+
+    console = Console(SERVICES, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
+    try:
+        settings = Settings()
+    except ValidationError as exc:
+        console.error(f"invalid settings: {exc}")
+        return 2
+    problem = _refuse(settings)
+    if problem:
+        console.error(problem)
+        return 2
+
+    redis: EmbeddedRedis | None = None
+    supervisor: Supervisor | None = None
+    with StopSignals() as signals:
+        try:
+            database_url = _database_url(settings)
+            if "redis_url" in settings.model_fields_set:
+                redis_url = settings.redis_url
+            else:
+                REDIS_DIR.mkdir(parents=True, exist_ok=True)
+                redis = EmbeddedRedis(data_dir=REDIS_DIR, aof=True).start()
+                redis_url = redis.url
+                console.say(f"embedded Redis at {redis_url} (append-only file in {REDIS_DIR}/)")
+            console.say(f"preparing database {_redacted(database_url)}")
+            prepare_database(database_url, demo=demo, echo=console.say)
+
+            env = child_environment(
+                database_url=database_url, redis_url=redis_url, http_port=settings.http_port
+            )
+            supervisor = Supervisor(sekber_children(), env=env, on_line=console.line)
+            signals.on_repeat = supervisor.hurry
+            signals.arm()
+            supervisor.start()
+            return watch(
+                supervisor, signals.requested, http_port=settings.http_port, console=console
+            )
+        except KeyboardInterrupt:
+            console.say("interrupted before the services started")
+            return 0
+        finally:
+            if supervisor is not None:
+                console.say("stopping the services (Ctrl-C again to kill them at once)")
+                codes = supervisor.stop()
+                console.say(
+                    "stopped: " + ", ".join(f"{n} ({_status(c)})" for n, c in codes.items())
+                )
+            if redis is not None:
+                redis.stop()
+                console.say("embedded Redis stopped")
+
+
+def child_environment(*, database_url: str, redis_url: str, http_port: int) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        SEKBER_DATABASE_URL=database_url,
+        SEKBER_REDIS_URL=redis_url,
+        SEKBER_HTTP_PORT=str(http_port),
+        PYTHONUNBUFFERED="1",  # lines reach the terminal as they are written
+    )
+    return env
+
+
+def watch(
+    supervisor: Supervisor, stop: threading.Event, *, http_port: int, console: Console
+) -> int:
+    """Wait for a stop request (0) or a service that dies (1); announce the API when ready."""
+    done = threading.Event()
+    announcer = threading.Thread(
+        target=_announce_when_healthy, args=(http_port, done, console), daemon=True
+    )
+    announcer.start()
+    try:
+        while not stop.is_set():
+            dead = supervisor.wait_exit(timeout=0.5)
+            if dead is not None:
+                name, code = dead
+                console.error(f"{name} exited unexpectedly with code {code}; stopping everything")
+                return 1
+        return 0
+    finally:
+        done.set()
+
+
+def _announce_when_healthy(http_port: int, done: threading.Event, console: Console) -> None:
+    base = f"http://127.0.0.1:{http_port}"
+    if not wait_for_http(f"{base}/healthz", timeout=60, cancelled=done.is_set):
+        if done.is_set():
+            return
+        console.error(f"intake has not answered {base}/healthz after 60 s; still waiting")
+        if not wait_for_http(f"{base}/healthz", timeout=float("inf"), cancelled=done.is_set):
+            return
+    console.say(f"Sekber is up: API at {base}/docs (Ctrl-C to stop)")
+
+
+def _status(code: int | None) -> str:
+    if code is None:
+        return "not started"
+    if code < 0:
+        try:
+            return signal.Signals(-code).name
+        except ValueError:
+            return f"signal {-code}"
+    return f"exit {code}"
+
+
+def _refuse(settings: Settings) -> str | None:
+    if _listening(settings.http_port):
+        return (
+            f"port {settings.http_port} is already in use; stop what holds it "
+            "or set SEKBER_HTTP_PORT"
+        )
+    if settings.database_url.startswith("sqlite") and _sqlite_path(settings.database_url) is None:
+        return "an in-memory SQLite database cannot be shared by the services; use a file"
+    return None
+
+
+def _database_url(settings: Settings) -> str:
+    """The configured URL, or the default SQLite file under ./var/ (created)."""
+    url = settings.database_url
+    path = _sqlite_path(url) if url.startswith("sqlite") else None
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    return url
+
+
+def _sqlite_path(url: str) -> Path | None:
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        return None
+    return Path(database)
+
+
+def _redacted(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.5)
+        return s.connect_ex(("127.0.0.1", port)) == 0

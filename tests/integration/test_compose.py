@@ -1,0 +1,128 @@
+"""The production compose file: what it must promise, checked without a Docker engine."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = ROOT / "docker-compose.yml"
+APP_SERVICES = ("migrate", "intake", "routing", "notify", "relay")
+SECRETS = {"POSTGRES_PASSWORD": "not-a-real-password", "SEKBER_SECRET_KEY": "not-a-real-key"}
+
+
+def compose_command() -> list[str] | None:
+    """`docker compose` (v2) or `docker-compose` (v1); either validates with no engine."""
+    if shutil.which("docker"):
+        probe = subprocess.run(["docker", "compose", "version"], capture_output=True)
+        if probe.returncode == 0:
+            return ["docker", "compose"]
+    if shutil.which("docker-compose"):
+        return ["docker-compose"]
+    return None
+
+
+def run_config(
+    command: list[str], extra_env: dict[str, str], tmp_path: Path
+) -> subprocess.CompletedProcess[str]:
+    # An empty env file and a clean environment, so that a developer's .env or exported
+    # secrets cannot make a missing secret look present.
+    env_file = tmp_path / "empty.env"
+    env_file.write_text("")
+    env = {k: v for k, v in os.environ.items() if k not in SECRETS and not k.startswith("SEKBER_")}
+    env.update(extra_env)
+    return subprocess.run(
+        [*command, "--env-file", str(env_file), "-f", str(COMPOSE_FILE), "config", "-q"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    loaded = yaml.safe_load(COMPOSE_FILE.read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict[str, Any]) -> dict[str, Any]:
+    found = compose["services"]
+    assert isinstance(found, dict)
+    return found
+
+
+def test_compose_file_is_valid_when_the_secrets_are_given(tmp_path: Path) -> None:
+    command = compose_command()
+    if command is None:
+        pytest.skip("neither `docker compose` nor `docker-compose` is installed")
+    result = run_config(command, SECRETS, tmp_path)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("missing", sorted(SECRETS))
+def test_compose_refuses_to_start_without_a_secret(missing: str, tmp_path: Path) -> None:
+    command = compose_command()
+    if command is None:
+        pytest.skip("neither `docker compose` nor `docker-compose` is installed")
+    given = {k: v for k, v in SECRETS.items() if k != missing}
+    result = run_config(command, given, tmp_path)
+    assert result.returncode != 0
+    assert missing in result.stderr
+
+
+def test_redis_keeps_the_queue_on_disk_and_never_evicts(services: dict[str, Any]) -> None:
+    command = services["redis"]["command"]
+    words = command.split() if isinstance(command, str) else [str(w) for w in command]
+    assert "--appendonly" in words
+    assert words[words.index("--appendonly") + 1] == "yes"
+    assert words[words.index("--appendfsync") + 1] == "everysec"
+    assert words[words.index("--maxmemory-policy") + 1] == "noeviction"
+    assert any(v.endswith(":/data") for v in services["redis"]["volumes"])
+
+
+def test_every_app_service_runs_the_same_image(services: dict[str, Any]) -> None:
+    images = {(services[name]["image"], str(services[name]["build"])) for name in APP_SERVICES}
+    assert len(images) == 1
+    commands = {name: services[name]["command"] for name in APP_SERVICES}
+    assert commands["intake"] == ["sekber", "intake"]
+    assert commands["routing"] == ["sekber", "routing"]
+    assert commands["notify"] == ["sekber", "notify"]
+    assert commands["relay"] == ["sekber", "relay"]
+    assert "sekber migrate" in " ".join(commands["migrate"])
+
+
+def test_secrets_must_be_given_and_have_no_default(compose: dict[str, Any]) -> None:
+    text = COMPOSE_FILE.read_text()
+    for secret in SECRETS:
+        assert f"${{{secret}:?" in text
+        assert f"${{{secret}:-" not in text and f"${{{secret}}}" not in text
+    env = compose["services"]["intake"]["environment"]
+    assert env["SEKBER_ENVIRONMENT"] == "production"
+    assert "${POSTGRES_PASSWORD:?" in env["SEKBER_DATABASE_URL"]
+    assert env["SEKBER_SECRET_KEY"].startswith("${SEKBER_SECRET_KEY:?")
+
+
+def test_intake_has_a_health_check_on_healthz(services: dict[str, Any]) -> None:
+    test = services["intake"]["healthcheck"]["test"]
+    assert "/healthz" in " ".join(test)
+    assert "curl" not in " ".join(test)  # python:3.11-slim has no curl
+
+
+def test_services_start_after_their_dependencies(services: dict[str, Any]) -> None:
+    for name in ("intake", "routing", "notify", "relay"):
+        needs = services[name]["depends_on"]
+        assert needs["postgres"]["condition"] == "service_healthy"
+        assert needs["redis"]["condition"] == "service_healthy"
+        assert needs["migrate"]["condition"] == "service_completed_successfully"
+        assert services[name]["restart"] == "unless-stopped"
+    assert services["migrate"]["restart"] == "no"
+    assert "healthcheck" in services["postgres"] and "healthcheck" in services["redis"]
