@@ -98,6 +98,8 @@ def _new_case(
         village_code=data.village_code,
         urgency=data.urgency.value,
         description=data.description,
+        needs=[n.value for n in data.needs],
+        disaster_scope=data.disaster_scope.value if data.disaster_scope else None,
         beneficiary_name=data.beneficiary.name,
         beneficiary_nik=data.beneficiary.nik,
         beneficiary_birth_date=data.beneficiary.birth_date,

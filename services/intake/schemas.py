@@ -6,10 +6,20 @@ import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationInfo,
+    field_validator,
+)
 
 from shared.domain import categories, nik, regions
+from shared.domain.routing.facts import DisasterScope, Need
 from shared.domain.urgency import Urgency
+
+DISASTER_CATEGORIES = ("KBA", "KBS")
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,24}$")]
@@ -66,9 +76,29 @@ class ReferralCreate(_In):
     description: Annotated[
         str, StringConstraints(strip_whitespace=True, min_length=3, max_length=4000)
     ]
+    needs: list[Need] = Field(
+        default_factory=list, max_length=10, description="What the person needs, if known"
+    )
+    disaster_scope: DisasterScope | None = Field(
+        default=None, description="For KBA/KBS: local, regency or provincial"
+    )
     beneficiary: BeneficiaryIn
     reporter: ReporterIn
     legal_basis: LegalBasis = "public_service"
+
+    @field_validator("needs")
+    @classmethod
+    def _needs_once(cls, value: list[Need]) -> list[Need]:
+        return sorted(set(value))
+
+    @field_validator("disaster_scope")
+    @classmethod
+    def _scope_only_for_disasters(
+        cls, value: DisasterScope | None, info: ValidationInfo
+    ) -> DisasterScope | None:
+        if value is not None and info.data.get("category") not in DISASTER_CATEGORIES:
+            raise ValueError("applies only to disaster categories KBA and KBS")
+        return value
 
     @field_validator("category")
     @classmethod

@@ -8,13 +8,12 @@ from celery import Celery
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.routing import handlers
-from services.routing.rules import RuleSet
 from shared import bus
 from shared.db import UowFactory
 from shared.events import Envelope
 
 
-def register(app: Celery, *, uow_factory: UowFactory, rules: RuleSet) -> None:
+def register(app: Celery, *, uow_factory: UowFactory, routing: handlers.Routing) -> None:
     @app.task(
         name=bus.TASK_ROUTING,
         queue=bus.QUEUE_ROUTING,
@@ -26,5 +25,5 @@ def register(app: Celery, *, uow_factory: UowFactory, rules: RuleSet) -> None:
     )
     def on_event(envelope: dict[str, Any]) -> None:
         handlers.handle(
-            uow_factory=uow_factory, envelope=Envelope.model_validate(envelope), rules=rules
+            uow_factory=uow_factory, envelope=Envelope.model_validate(envelope), routing=routing
         )

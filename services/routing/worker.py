@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from services.routing import rules as routing_rules
-from services.routing import tasks
+from services.routing import handlers, tasks
 from shared import bus
 from shared.config import Settings
 from shared.db import uow_factory_for
@@ -12,7 +11,7 @@ from shared.db import uow_factory_for
 def run(settings: Settings, *, concurrency: int = 2) -> None:
     app = bus.make_celery(settings, name="sekber-routing")
     tasks.register(
-        app, uow_factory=uow_factory_for(settings.database_url), rules=routing_rules.load_default()
+        app, uow_factory=uow_factory_for(settings.database_url), routing=handlers.Routing()
     )
     app.worker_main(
         [

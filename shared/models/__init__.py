@@ -6,6 +6,7 @@ from shared.models.directory import Coordinator
 from shared.models.notification import Notification
 from shared.models.outbox import OutboxEvent, ProcessedEvent
 from shared.models.reference import Category, Pillar, ReferenceVersion, Region
+from shared.models.rules import RuleSetVersion
 
 __all__ = [
     "Base",
@@ -20,4 +21,5 @@ __all__ = [
     "ReferenceVersion",
     "Referral",
     "Region",
+    "RuleSetVersion",
 ]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, Uuid
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
 from shared.models.base import Base, UTCDateTime, new_id, utcnow
@@ -28,5 +28,10 @@ class Coordinator(Base):
     language: Mapped[str] = mapped_column(String(2), default="id")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     capacity: Mapped[int] = mapped_column(Integer, default=25)
+    on_leave_until: Mapped[date | None] = mapped_column(Date)
+    # PPKS codes this coordinator takes (an LKS elderly home takes LUT); None: all of them.
+    categories: Mapped[list[str] | None] = mapped_column(JSON)
     last_assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set when the directory entry changes (not on assignment): it versions the snapshot.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -65,6 +65,17 @@ _PROVINCIAL_UNITS = {
     "BINAKARYA": "UPT Rehabilitasi Sosial Bina Karya Dinsos Jatim",
     "LANSIA": "UPT Rehabilitasi Sosial Lanjut Usia Dinsos Jatim",
 }
+_CHILDREN = "ABT;AT;ABH;ANJAL;ADK;AKTK;AMPK"
+# What each specialised LKS takes, by its key (an elderly home does not take children).
+_LKS_CATEGORIES = {
+    "BINALARAS": "PD",
+    "BINANETRA": "PD;ADK",
+    "ANAK": _CHILDREN,
+    "BINAKARYA": "GEL;PENG;PEM;BWBLP;KPN;ODHA;KTR;PMBS;TS;PRSE",
+    "LANSIA": "LUT",
+    "LKSA": _CHILDREN,
+    "DISABILITAS": "PD;ADK",
+}
 _CAPACITY = {
     "TKSK": 30, "PSM": 15, "KARANG_TARUNA": 20, "PUSKESOS": 40, "LKS": 20, "CSR": 50,
     "TAGANA": 50, "PKH": 20, "LK3": 30, "JSC": 100, "DINSOS": 200,
@@ -223,6 +234,7 @@ class _Maker:
             "language": "id",
             "active": "true",
             "capacity": str(_CAPACITY[pillar]),
+            "categories": _LKS_CATEGORIES.get(key, "") if pillar == "LKS" else "",
         }
 
     def chosen(self, pillar: str, code: str) -> bool:

@@ -1,7 +1,10 @@
 """Load the coordinator directory from CSV: validate every row, then upsert by external_ref.
 
-CSV columns: external_ref,name,kind,pillar,region_code,email,phone,language,active,capacity
-(email and phone may be empty; language defaults to id, active to true, capacity to 25).
+CSV columns: external_ref,name,kind,pillar,region_code,email,phone,language,active,capacity,
+categories,on_leave_until (email, phone, categories and on_leave_until may be empty; language
+defaults to id, active to true, capacity to 25). `categories` lists the PPKS codes a
+coordinator takes, separated by `;` (an LKS elderly home: `LUT`); empty means all.
+`on_leave_until` is a date (YYYY-MM-DD): the coordinator gets no new cases until then.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import io
 import re
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -18,12 +22,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.db import UowFactory
+from shared.domain.categories import BY_CODE as CATEGORIES
 from shared.domain.pillars import BY_CODE as PILLARS
 from shared.models import Coordinator, Region
+from shared.models.base import utcnow
 
 COLUMNS = (
     "external_ref", "name", "kind", "pillar", "region_code",
-    "email", "phone", "language", "active", "capacity",
+    "email", "phone", "language", "active", "capacity", "categories", "on_leave_until",
 )  # fmt: skip
 REQUIRED = frozenset({"external_ref", "name", "kind", "pillar", "region_code"})
 KINDS = ("person", "unit")
@@ -51,6 +57,8 @@ class DirectoryEntry:
     language: str
     active: bool
     capacity: int
+    categories: list[str] | None = None
+    on_leave_until: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +144,8 @@ def _entry(
     if active not in _TRUE + _FALSE:
         fault(f"active: {value['active']!r} is not true, false, 1 or 0")
     capacity = _capacity(value["capacity"], fault)
+    served = _categories(value["categories"], fault)
+    leave = _date(value["on_leave_until"], fault)
     if capacity is None or not all(value[name] for name in REQUIRED):
         return None
     return DirectoryEntry(
@@ -149,7 +159,29 @@ def _entry(
         language=language,
         active=active in _TRUE,
         capacity=capacity,
+        categories=served,
+        on_leave_until=leave,
     )
+
+
+def _categories(raw: str, fault: Callable[[str], None]) -> list[str] | None:
+    if not raw:
+        return None
+    codes = [code.strip().upper() for code in raw.split(";") if code.strip()]
+    unknown = [code for code in codes if code not in CATEGORIES]
+    if unknown:
+        fault(f"categories: unknown PPKS codes {', '.join(unknown)}")
+    return sorted(set(codes)) or None
+
+
+def _date(raw: str, fault: Callable[[str], None]) -> date | None:
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        fault(f"on_leave_until: {raw!r} is not a date (YYYY-MM-DD)")
+        return None
 
 
 def _capacity(raw: str, fault: Callable[[str], None]) -> int | None:
@@ -209,4 +241,7 @@ def _apply(coordinator: Coordinator, entry: DirectoryEntry) -> bool:
         if getattr(coordinator, name) != value:
             setattr(coordinator, name, value)
             changed = True
+    if changed:
+        # Routing's directory snapshot reloads when this moves (see shared/directory.py).
+        coordinator.updated_at = utcnow()
     return changed

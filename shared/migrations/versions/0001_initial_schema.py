@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 20:55:48.008762
+Create Date: 2026-11-27 21:21:13.367989
 """
 
 from __future__ import annotations
@@ -79,6 +79,21 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_regions_parent_code"), ["parent_code"], unique=False)
 
     op.create_table(
+        "rule_sets",
+        sa.Column("id", sa.Integer(), autoincrement=True, nullable=False),
+        sa.Column("version", sa.String(length=60), nullable=False),
+        sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("checksum", sa.String(length=64), nullable=False),
+        sa.Column("active", sa.Boolean(), nullable=False),
+        sa.Column("created_by", sa.String(length=160), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_rule_sets")),
+        sa.UniqueConstraint("version", name=op.f("uq_rule_sets_version")),
+    )
+    with op.batch_alter_table("rule_sets", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_rule_sets_active"), ["active"], unique=False)
+
+    op.create_table(
         "cases",
         sa.Column("id", sa.Uuid(), nullable=False),
         sa.Column("tracking_code", sa.String(length=20), nullable=False),
@@ -87,6 +102,8 @@ def upgrade() -> None:
         sa.Column("village_code", sa.String(length=13), nullable=False),
         sa.Column("urgency", sa.String(length=10), nullable=False),
         sa.Column("description", sa.Text(), nullable=False),
+        sa.Column("needs", sa.JSON(), nullable=False),
+        sa.Column("disaster_scope", sa.String(length=12), nullable=True),
         sa.Column("beneficiary_name", sa.String(length=160), nullable=False),
         sa.Column("beneficiary_nik", sa.String(length=16), nullable=True),
         sa.Column("beneficiary_birth_date", sa.Date(), nullable=True),
@@ -129,8 +146,11 @@ def upgrade() -> None:
         sa.Column("language", sa.String(length=2), nullable=False),
         sa.Column("active", sa.Boolean(), nullable=False),
         sa.Column("capacity", sa.Integer(), nullable=False),
+        sa.Column("on_leave_until", sa.Date(), nullable=True),
+        sa.Column("categories", sa.JSON(), nullable=True),
         sa.Column("last_assigned_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(
             ["pillar_code"], ["pillars.code"], name=op.f("fk_coordinators_pillar_code_pillars")
         ),
@@ -143,6 +163,9 @@ def upgrade() -> None:
     with op.batch_alter_table("coordinators", schema=None) as batch_op:
         batch_op.create_index(
             "ix_coordinators_pillar_region", ["pillar_code", "region_code"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_coordinators_updated_at"), ["updated_at"], unique=False
         )
 
     op.create_table(
@@ -169,8 +192,12 @@ def upgrade() -> None:
         sa.Column("coordinator_id", sa.Uuid(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("purpose", sa.String(length=200), nullable=False),
+        sa.Column("purpose_en", sa.String(length=200), nullable=False),
+        sa.Column("care", sa.String(length=12), nullable=False),
+        sa.Column("start_level", sa.String(length=10), nullable=False),
         sa.Column("matched_level", sa.String(length=10), nullable=True),
         sa.Column("rule_id", sa.String(length=60), nullable=False),
+        sa.Column("rules_version", sa.String(length=60), nullable=False),
         sa.Column("explanation", sa.JSON(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
@@ -256,6 +283,7 @@ def downgrade() -> None:
 
     op.drop_table("case_events")
     with op.batch_alter_table("coordinators", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_coordinators_updated_at"))
         batch_op.drop_index("ix_coordinators_pillar_region")
 
     op.drop_table("coordinators")
@@ -265,6 +293,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_cases_created_at"))
 
     op.drop_table("cases")
+    with op.batch_alter_table("rule_sets", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_rule_sets_active"))
+
+    op.drop_table("rule_sets")
     with op.batch_alter_table("regions", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_regions_parent_code"))
 

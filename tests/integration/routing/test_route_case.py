@@ -8,13 +8,16 @@ import uuid
 from sqlalchemy import select
 
 from services.routing import handlers
-from services.routing.rules import load_default
 from shared.db import UowFactory
+from shared.directory import SnapshotCache
 from shared.events import Envelope
 from shared.models import Case, CaseEvent, OutboxEvent, Referral
 from tests.integration.factories import add_coordinator, submit
 
-RULES = load_default()
+
+def routing() -> handlers.Routing:
+    """Fresh caches: these tests change the directory between decisions."""
+    return handlers.Routing(directory=SnapshotCache(check_every=0))
 
 
 def received_envelope(uow_factory: UowFactory, case_id: uuid.UUID) -> Envelope:
@@ -49,7 +52,7 @@ def test_a_received_case_is_assigned_to_the_tksk_of_its_kecamatan(
     tksk = add_coordinator(uow_factory, pillar="TKSK", region="51.01.01")
     case_id = submit(uow_factory, category="LUT", village="51.01.01.2001")
     envelope = received_envelope(uow_factory, case_id)
-    handlers.handle(uow_factory=uow_factory, envelope=envelope, rules=RULES)
+    handlers.handle(uow_factory=uow_factory, envelope=envelope, routing=routing())
     [referral] = referrals_of(uow_factory, case_id)
     assert (referral.coordinator_id, referral.status, referral.matched_level) == (
         tksk,
@@ -68,7 +71,7 @@ def test_the_same_event_delivered_twice_assigns_the_case_once(uow_factory: UowFa
     case_id = submit(uow_factory, category="GEL", village="51.01.02.2001")
     envelope = received_envelope(uow_factory, case_id)
     for _ in range(3):
-        handlers.handle(uow_factory=uow_factory, envelope=envelope, rules=RULES)
+        handlers.handle(uow_factory=uow_factory, envelope=envelope, routing=routing())
     assert len(referrals_of(uow_factory, case_id)) == 1
     assert events_of(uow_factory, case_id) == ["CaseReceived", "ReferralAssigned"]
 
@@ -78,7 +81,7 @@ def test_a_case_with_no_coordinator_anywhere_lands_in_the_supervisors_queue(
 ) -> None:
     case_id = submit(uow_factory, category="KAT", village="52.01.01.2002")
     handlers.handle(
-        uow_factory=uow_factory, envelope=received_envelope(uow_factory, case_id), rules=RULES
+        uow_factory=uow_factory, envelope=received_envelope(uow_factory, case_id), routing=routing()
     )
     [referral] = referrals_of(uow_factory, case_id)
     assert (referral.status, referral.coordinator_id, referral.pillar_code) == (
@@ -86,7 +89,8 @@ def test_a_case_with_no_coordinator_anywhere_lands_in_the_supervisors_queue(
         None,
         "PSM",
     )
-    assert "supervisor" in referral.explanation["why"]["id"]
+    assert referral.explanation["chosen"] is None
+    assert referral.explanation["areas"] == ["52.01.01.2002", "52.01.01", "52.01", "52"]
     assert events_of(uow_factory, case_id) == ["CaseReceived", "ReferralUnroutable"]
 
 
@@ -95,15 +99,15 @@ def test_a_full_coordinator_is_skipped_for_one_with_room(uow_factory: UowFactory
     spare = add_coordinator(uow_factory, pillar="TKSK", region="51.02")
     first = submit(uow_factory, category="PD", village="51.02.01.2001")
     handlers.handle(
-        uow_factory=uow_factory, envelope=received_envelope(uow_factory, first), rules=RULES
+        uow_factory=uow_factory, envelope=received_envelope(uow_factory, first), routing=routing()
     )
     second = submit(uow_factory, category="PD", village="51.02.01.2001")
     handlers.handle(
-        uow_factory=uow_factory, envelope=received_envelope(uow_factory, second), rules=RULES
+        uow_factory=uow_factory, envelope=received_envelope(uow_factory, second), routing=routing()
     )
     assert referrals_of(uow_factory, first)[0].coordinator_id == full
     [later] = referrals_of(uow_factory, second)
     assert later.coordinator_id == spare
     assert later.matched_level == "regency"
-    reasons = {c["coordinator_id"]: c["passed_over"] for c in later.explanation["considered"]}
+    reasons = {c["id"]: c["reason"] for c in later.explanation["considered"]}
     assert reasons[str(full)] == "at_capacity"
