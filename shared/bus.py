@@ -96,3 +96,17 @@ def publish(app: Celery, envelope: Envelope) -> int:
             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
         )
     return len(subscribers)
+
+
+def worker_argv(*, queue: str, name: str, pool: str, concurrency: int, loglevel: str) -> list[str]:
+    """The `celery worker` arguments every Sekber worker uses."""
+    return [
+        "worker",
+        "--queues", queue,
+        "--hostname", f"{name}@%h",
+        "--pool", pool,
+        "--concurrency", str(concurrency),
+        "--loglevel", loglevel,
+        "--without-gossip",
+        "--without-mingle",
+    ]  # fmt: skip

@@ -39,6 +39,10 @@ class Settings(BaseSettings):
     # Intake limits.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
 
+    # How often a process checks whether the coordinator directory changed and reloads its
+    # routing snapshot; 0 checks before every decision.
+    directory_check_seconds: float = Field(default=5.0, ge=0)
+
     # E-mail over SMTP; empty host means e-mail is off and only the in-app inbox is used.
     smtp_host: str = ""
     smtp_port: int = 587

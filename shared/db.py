@@ -7,7 +7,7 @@ from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -74,6 +74,16 @@ class UnitOfWork:
 
 
 UowFactory = Callable[[], UnitOfWork]
+
+
+def read_only(session: Session) -> None:
+    """Make the session's transaction refuse writes where the database can (PostgreSQL).
+
+    Call it before anything else in the transaction. On SQLite the guard is the unit of
+    work itself, which rolls back whatever was not committed.
+    """
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SET TRANSACTION READ ONLY"))
 
 
 def uow_factory_for(url: str) -> UowFactory:

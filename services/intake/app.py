@@ -5,10 +5,20 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.intake import errors
-from services.intake.api import cases, health, reference, referrals
+from services.intake.api import cases, health, queue, reference, referrals, routing, rules
 from services.intake.limits import BodySizeLimit
+from services.intake.routing_schemas import RULES_MAX_BYTES
 from shared.config import Settings, get_settings
 from shared.db import uow_factory_for
+from shared.directory import SnapshotCache
+from shared.rulestore import ActiveRules
+
+API = "/api/v1"
+# A rule set may be up to 256 KiB; in a simulation it travels as a JSON string, escaped.
+LARGER_BODIES = {
+    f"{API}/routing/rules": RULES_MAX_BYTES,
+    f"{API}/routing/simulate": 2 * RULES_MAX_BYTES,
+}
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -21,9 +31,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.uow_factory = uow_factory_for(settings.database_url)
+    # Per process, like a routing worker's: simulations decide the way routing does.
+    app.state.directory = SnapshotCache(check_every=settings.directory_check_seconds)
+    app.state.rules = ActiveRules()
     errors.install(app)
     app.include_router(health.router)
-    for router in (referrals.router, cases.router, reference.router):
-        app.include_router(router, prefix="/api/v1")
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    for router in (
+        referrals.router,
+        queue.router,
+        cases.router,
+        routing.router,
+        rules.router,
+        reference.router,
+    ):
+        app.include_router(router, prefix=API)
+    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, per_path=LARGER_BODIES)
     return app

@@ -5,17 +5,25 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from services.intake.referrals import IdempotencyConflict, InvalidReferral
+from shared.rulestore import RuleSetError, RuleVersionTaken
 
 log = logging.getLogger(__name__)
 
 
 def problem(status: int, errors: list[dict[str, Any]]) -> JSONResponse:
     return JSONResponse(status_code=status, content={"detail": errors})
+
+
+def refused(status: int, loc: list[str], msg: str, kind: str) -> HTTPException:
+    """An HTTPException whose body has the same shape as every other 4xx."""
+    return HTTPException(
+        status, detail=[{"field": _field(loc), "loc": loc, "msg": msg, "type": kind}]
+    )
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
@@ -46,6 +54,19 @@ async def _idempotency_conflict(_request: Request, exc: Exception) -> JSONRespon
     )
 
 
+async def _invalid_rules(_request: Request, exc: Exception) -> JSONResponse:
+    # The message names the line and the reason (RuleSetError's contract).
+    loc = ["body", "rules"]
+    return problem(422, [{"field": "rules", "loc": loc, "msg": str(exc), "type": "invalid_rules"}])
+
+
+async def _version_taken(_request: Request, exc: Exception) -> JSONResponse:
+    loc = ["body", "rules", "version"]
+    return problem(
+        409, [{"field": "rules.version", "loc": loc, "msg": str(exc), "type": "conflict"}]
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, [{"field": None, "loc": [], "msg": "internal error", "type": "server"}])
@@ -55,4 +76,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(InvalidReferral, _invalid_referral)
     app.add_exception_handler(IdempotencyConflict, _idempotency_conflict)
+    app.add_exception_handler(RuleSetError, _invalid_rules)
+    app.add_exception_handler(RuleVersionTaken, _version_taken)
     app.add_exception_handler(Exception, _unexpected)

@@ -9,6 +9,7 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
 from services.intake.schemas import ReferralCreate
 from shared.db import UnitOfWork, UowFactory
@@ -68,6 +69,13 @@ def submit_referral(
     raise RuntimeError("could not store the referral after 3 attempts")
 
 
+def require_village(session: Session, code: str, *, field: tuple[str, ...]) -> None:
+    """The code is a desa/kelurahan in the region list, or InvalidReferral names `field`."""
+    village = session.get(Region, code)
+    if village is None or village.level != Level.VILLAGE:
+        raise InvalidReferral(field, f"unknown desa/kelurahan {code}")
+
+
 def _find_by_key(uow: UnitOfWork, key: str) -> Case | None:
     return uow.session.scalar(select(Case).where(Case.idempotency_key == key))
 
@@ -88,9 +96,7 @@ def _new_case(
     correlation_id: str,
     today: date,
 ) -> Case:
-    village = uow.session.get(Region, data.village_code)
-    if village is None or village.level != Level.VILLAGE:
-        raise InvalidReferral(("village_code",), f"unknown desa/kelurahan {data.village_code}")
+    require_village(uow.session, data.village_code, field=("village_code",))
     case = Case(
         tracking_code=new_tracking_code(today=today),
         status="received",

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -34,30 +35,36 @@ class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+def _well_formed_nik(value: str | None) -> str | None:
+    if value is None or value.strip() == "":
+        return None
+    value = value.strip()
+    try:
+        nik.parse(value)
+    except nik.NikError as exc:
+        raise ValueError(str(exc)) from None
+    return value
+
+
+def _past_birth_date(value: date | None) -> date | None:
+    if value is not None and (value > date.today() or value.year < 1890):
+        raise ValueError("birth date must be in the past (and after 1890)")
+    return value
+
+
+Nik = Annotated[
+    str | None,
+    AfterValidator(_well_formed_nik),
+    Field(description="16-digit NIK; optional (many have none)"),
+]
+BirthDate = Annotated[date | None, AfterValidator(_past_birth_date)]
+
+
 class BeneficiaryIn(_In):
     name: Name
-    nik: str | None = Field(default=None, description="16-digit NIK; optional (many have none)")
-    birth_date: date | None = None
+    nik: Nik = None
+    birth_date: BirthDate = None
     sex: Literal["F", "M"] | None = None
-
-    @field_validator("nik")
-    @classmethod
-    def _nik_is_well_formed(cls, value: str | None) -> str | None:
-        if value is None or value.strip() == "":
-            return None
-        value = value.strip()
-        try:
-            nik.parse(value)
-        except nik.NikError as exc:
-            raise ValueError(str(exc)) from None
-        return value
-
-    @field_validator("birth_date")
-    @classmethod
-    def _birth_date_is_past(cls, value: date | None) -> date | None:
-        if value is not None and (value > date.today() or value.year < 1890):
-            raise ValueError("birth date must be in the past (and after 1890)")
-        return value
 
 
 class ReporterIn(_In):
@@ -69,22 +76,18 @@ class ReporterIn(_In):
     email: Email | None = None
 
 
-class ReferralCreate(_In):
+class CaseFactsIn(_In):
+    """The fields routing decides on; shared by a referral and a routing simulation."""
+
     category: str = Field(description="PPKS category code, e.g. LUT, FM, KBA")
     village_code: str = Field(description="Kemendagri desa/kelurahan code PP.KK.CC.DDDD")
     urgency: Urgency
-    description: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=4000)
-    ]
     needs: list[Need] = Field(
         default_factory=list, max_length=10, description="What the person needs, if known"
     )
     disaster_scope: DisasterScope | None = Field(
         default=None, description="For KBA/KBS: local, regency or provincial"
     )
-    beneficiary: BeneficiaryIn
-    reporter: ReporterIn
-    legal_basis: LegalBasis = "public_service"
 
     @field_validator("needs")
     @classmethod
@@ -115,6 +118,15 @@ class ReferralCreate(_In):
         if not regions.is_well_formed(code) or regions.level_of(code) != regions.Level.VILLAGE:
             raise ValueError("must be a desa/kelurahan code shaped PP.KK.CC.DDDD")
         return code
+
+
+class ReferralCreate(CaseFactsIn):
+    description: Annotated[
+        str, StringConstraints(strip_whitespace=True, min_length=3, max_length=4000)
+    ]
+    beneficiary: BeneficiaryIn
+    reporter: ReporterIn
+    legal_basis: LegalBasis = "public_service"
 
 
 class ReferralCreated(BaseModel):

@@ -18,19 +18,11 @@ def run(settings: Settings, *, concurrency: int = 4) -> None:
         base_url=settings.public_base_url,
     )
     app.worker_main(
-        [
-            "worker",
-            "--queues",
-            bus.QUEUE_NOTIFY,
-            "--hostname",
-            "notify@%h",
-            "--pool",
-            "threads",
-            "--concurrency",
-            str(concurrency),
-            "--loglevel",
-            settings.log_level,
-            "--without-gossip",
-            "--without-mingle",
-        ]
+        bus.worker_argv(
+            queue=bus.QUEUE_NOTIFY,
+            name="notify",
+            pool="threads",
+            concurrency=concurrency,
+            loglevel=settings.log_level,
+        )
     )

@@ -10,10 +10,10 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.casefacts import case_facts
 from shared.db import UowFactory
 from shared.directory import LiveDirectory, SnapshotCache
 from shared.domain.routing import engine as routing_engine
-from shared.domain.routing.facts import CaseFacts, DisasterScope, Need, age_band
 from shared.events import CaseReceived, Envelope, ReferralAssigned, ReferralUnroutable
 from shared.models import Case, CaseEvent, Coordinator, Referral
 from shared.models.base import utcnow
@@ -39,19 +39,6 @@ def handle(*, uow_factory: UowFactory, envelope: Envelope, routing: Routing) -> 
         route_case(uow_factory=uow_factory, envelope=envelope, event=event, routing=routing)
     else:
         log.info("routing ignores %s %s", envelope.type, envelope.id)
-
-
-def case_facts(case: Case, *, today: date) -> CaseFacts:
-    return CaseFacts(
-        category=case.category_code,
-        village_code=case.village_code,
-        urgency=case.urgency,
-        needs=frozenset(Need(n) for n in case.needs or ()),
-        age_band=age_band(
-            birth_date=case.beneficiary_birth_date, nik=case.beneficiary_nik, today=today
-        ),
-        disaster_scope=DisasterScope(case.disaster_scope) if case.disaster_scope else None,
-    )
 
 
 def route_case(

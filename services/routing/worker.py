@@ -6,27 +6,24 @@ from services.routing import handlers, tasks
 from shared import bus
 from shared.config import Settings
 from shared.db import uow_factory_for
+from shared.directory import SnapshotCache
 
 
 def run(settings: Settings, *, concurrency: int = 2) -> None:
     app = bus.make_celery(settings, name="sekber-routing")
     tasks.register(
-        app, uow_factory=uow_factory_for(settings.database_url), routing=handlers.Routing()
+        app,
+        uow_factory=uow_factory_for(settings.database_url),
+        routing=handlers.Routing(
+            directory=SnapshotCache(check_every=settings.directory_check_seconds)
+        ),
     )
     app.worker_main(
-        [
-            "worker",
-            "--queues",
-            bus.QUEUE_ROUTING,
-            "--hostname",
-            "routing@%h",
-            "--pool",
-            "prefork",
-            "--concurrency",
-            str(concurrency),
-            "--loglevel",
-            settings.log_level,
-            "--without-gossip",
-            "--without-mingle",
-        ]
+        bus.worker_argv(
+            queue=bus.QUEUE_ROUTING,
+            name="routing",
+            pool="prefork",
+            concurrency=concurrency,
+            loglevel=settings.log_level,
+        )
     )

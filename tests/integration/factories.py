@@ -2,14 +2,42 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date
 
+from sqlalchemy import select
+
 from services.intake.referrals import submit_referral
 from services.intake.schemas import BeneficiaryIn, ReferralCreate, ReporterIn
+from services.routing import handlers
 from shared.db import UowFactory
+from shared.directory import SnapshotCache
+from shared.domain.routing.facts import Need
 from shared.domain.urgency import Urgency
-from shared.models import Coordinator
+from shared.events import Envelope
+from shared.models import Coordinator, OutboxEvent
+from shared.rulestore import default_text
+
+# A rule that sends an elderly person to the village PSM instead of the kecamatan TKSK.
+ELDERLY_TO_PSM = """
+[[rule]]
+id = "elderly-psm"
+when.categories = ["LUT"]
+overrides = ["elderly"]
+[[rule.task]]
+pillar = "PSM"
+start_level = "village"
+purpose_id = "Pendampingan lansia oleh PSM desa"
+purpose_en = "Support for the elderly person by the village PSM"
+"""
+
+
+def draft_rules(version: str | None = None, *, extra: str = "") -> str:
+    """The shipped rules under a new version (unique unless given), with `extra` appended."""
+    version = version or f"test-{uuid.uuid4().hex[:12]}"
+    text = re.sub(r'(?m)^version = ".*"$', f'version = "{version}"', default_text(), count=1)
+    return text + extra
 
 
 def add_coordinator(
@@ -39,12 +67,18 @@ def add_coordinator(
 
 
 def submit(
-    uow_factory: UowFactory, *, category: str, village: str, name: str = "Siti Aminah"
+    uow_factory: UowFactory,
+    *,
+    category: str,
+    village: str,
+    name: str = "Siti Aminah",
+    needs: tuple[Need, ...] = (),
 ) -> uuid.UUID:
     data = ReferralCreate(
         category=category,
         village_code=village,
         urgency=Urgency.HIGH,
+        needs=list(needs),
         description="Perlu asesmen",
         beneficiary=BeneficiaryIn(name=name),
         reporter=ReporterIn(name="Petugas Puskesos"),
@@ -57,3 +91,19 @@ def submit(
         today=date.today(),
     )
     return result.case.id
+
+
+def route(uow_factory: UowFactory, case_id: uuid.UUID) -> None:
+    """Deliver the case's CaseReceived to the routing handler, with fresh caches."""
+    with uow_factory() as uow:
+        row = uow.session.scalars(
+            select(OutboxEvent).where(
+                OutboxEvent.case_id == case_id, OutboxEvent.event_type == "CaseReceived"
+            )
+        ).one()
+        envelope = Envelope.model_validate(row.envelope)
+    handlers.handle(
+        uow_factory=uow_factory,
+        envelope=envelope,
+        routing=handlers.Routing(directory=SnapshotCache(check_every=0)),
+    )

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, Path
 
 from services.intake import queries
 from services.intake.deps import SessionDep
+from services.intake.errors import refused
 from services.intake.schemas import CaseRead
 
 router = APIRouter(tags=["cases"])
@@ -17,5 +18,5 @@ def read_case(
     """Status, referrals, notifications and the timeline of one case."""
     case = queries.find_case(session, case_ref)
     if case is None:
-        raise HTTPException(404, detail=[{"field": "case_ref", "msg": "no such case"}])
+        raise refused(404, ["path", "case_ref"], "no such case", "not_found")
     return queries.case_view(session, case)

@@ -1,9 +1,10 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Path
+from fastapi import APIRouter, Path
 
 from services.intake import queries
 from services.intake.deps import SessionDep
+from services.intake.errors import refused
 from services.intake.schemas import CategoryRead, RegionRead
 
 router = APIRouter(tags=["reference"])
@@ -23,5 +24,5 @@ def read_region(
     """A region by Kemendagri code, with the regions directly below it."""
     region = queries.region_with_children(session, code)
     if region is None:
-        raise HTTPException(404, detail=[{"field": "code", "msg": "no such region"}])
+        raise refused(404, ["path", "code"], "no such region", "not_found")
     return region

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from shared.domain import regions
 from shared.domain.regions import Level
 from shared.domain.routing.facts import Care, CaseFacts
 from shared.domain.routing.rules import PlannedTask, RuleSet
@@ -63,9 +62,13 @@ def decide(*, case: CaseFacts, rules: RuleSet, directory: Directory) -> list[Dec
     ]
 
 
+_BY_DEPTH = {level.depth: level for level in Level}
+
+
 def areas_from(village_code: str, start: Level) -> list[str]:
     """The village's region at `start` level and every region above it, nearest first."""
-    return [a for a in regions.ancestors(village_code) if regions.level_of(a).depth <= start.depth]
+    parts = village_code.split(".")
+    return [".".join(parts[:n]) for n in range(min(start.depth, len(parts)), 0, -1)]
 
 
 def decide_task(
@@ -73,12 +76,13 @@ def decide_task(
 ) -> Decision:
     task = planned.task
     areas = areas_from(case.village_code, task.start_level)
-    pool = directory.candidates(task.pillar, areas)
     considered: list[dict[str, Any]] = []
     chosen: Candidate | None = None
     level: Level | None = None
     for area in areas:
-        here = sorted((c for c in pool if c.region_code == area), key=lambda c: str(c.id))
+        # One level at a time: the search stops at the nearest level with someone qualified,
+        # so the (much larger) pools higher up are never read.
+        here = sorted(directory.candidates(task.pillar, [area]), key=lambda c: c.id)
         qualified = []
         for c in here:
             reason = _passed_over(c, case.category)
@@ -87,7 +91,7 @@ def decide_task(
                 qualified.append(c)
         if qualified:
             chosen = min(qualified, key=_preference)
-            level = regions.level_of(area)
+            level = _BY_DEPTH[area.count(".") + 1]
             for entry in considered:
                 if entry["region_code"] == area and entry["reason"] is None:
                     entry["reason"] = "chosen" if entry["id"] == str(chosen.id) else "outranked"
@@ -128,9 +132,9 @@ def _passed_over(c: Candidate, category: str) -> str | None:
     return None
 
 
-def _preference(c: Candidate) -> tuple[int, datetime, str]:
+def _preference(c: Candidate) -> tuple[int, datetime, uuid.UUID]:
     """Least open load, then least recently assigned, then id: deterministic."""
-    return (c.open_load, c.last_assigned_at or _NEVER, str(c.id))
+    return (c.open_load, c.last_assigned_at or _NEVER, c.id)
 
 
 def _entry(c: Candidate, area: str, reason: str | None) -> dict[str, Any]:

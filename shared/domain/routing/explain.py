@@ -34,6 +34,28 @@ def _level(code: str | None, *, en: bool) -> str:
     return names[1] if en else names[0]
 
 
+SENTENCES = {
+    "id": {
+        "head": "Aturan '{rule}' (versi aturan {version}) meminta {pillar} untuk: {purpose}. "
+        "Pencarian dimulai dari tingkat {start} lalu naik sampai provinsi.",
+        "residential": " Pelayanan dalam panti adalah kewenangan provinsi.",
+        "nobody": " Tidak ada koordinator {pillar} yang aktif dan masih punya kapasitas di "
+        "tingkat mana pun: tugas masuk antrean supervisor Sekber.",
+        "chosen": " Dipilih: {name} di tingkat {level}, beban paling ringan dari {qualified} "
+        "kandidat yang memenuhi syarat ({load}/{capacity} kasus terbuka).",
+    },
+    "en": {
+        "head": "Rule '{rule}' (rules version {version}) asks {pillar} to: {purpose}. "
+        "The search starts at {start} level and walks up to the province.",
+        "residential": " Residential care is the province's duty.",
+        "nobody": " No active {pillar} coordinator with room serves this place at any "
+        "level: the task is in the Sekber supervisors' queue.",
+        "chosen": " Chosen: {name} at {level} level, the least loaded of {qualified} "
+        "qualified candidate(s) ({load}/{capacity} open cases).",
+    },
+}
+
+
 def _summary(
     x: dict[str, Any],
     purpose: str,
@@ -42,51 +64,29 @@ def _summary(
     *,
     en: bool,
 ) -> str:
-    rule, version, pillar = x["rule_id"], x["rules_version"], x["pillar"]
-    start = _level(x["start_level"], en=en)
-    residential = x.get("care") == "residential"
-    if en:
-        head = (
-            f"Rule '{rule}' (rules version {version}) asks {pillar} to: {purpose}. "
-            f"The search starts at {start} level and walks up to the province."
-        )
-        if residential:
-            head += " Residential care is the province's duty."
-        if chosen is None:
-            return head + (
-                f" No active {pillar} coordinator with room serves this place at any "
-                "level: the task is in the Sekber supervisors' queue."
-            )
-        qualified = sum(
-            1
-            for c in considered
-            if c["reason"] in ("chosen", "outranked") and c["region_code"] == chosen["region_code"]
-        )
-        return head + (
-            f" Chosen: {chosen['name']} at {_level(x['matched_level'], en=True)} "
-            f"level, the least loaded of {qualified} qualified candidate(s) "
-            f"({chosen['open_load']}/{chosen['capacity']} open cases)."
-        )
-    head = (
-        f"Aturan '{rule}' (versi aturan {version}) meminta {pillar} untuk: {purpose}. "
-        f"Pencarian dimulai dari tingkat {start} lalu naik sampai provinsi."
+    say = SENTENCES["en" if en else "id"]
+    text = say["head"].format(
+        rule=x["rule_id"],
+        version=x["rules_version"],
+        pillar=x["pillar"],
+        purpose=purpose,
+        start=_level(x["start_level"], en=en),
     )
-    if residential:
-        head += " Pelayanan dalam panti adalah kewenangan provinsi."
+    if x.get("care") == "residential":
+        text += say["residential"]
     if chosen is None:
-        return head + (
-            f" Tidak ada koordinator {pillar} yang aktif dan masih punya kapasitas di "
-            "tingkat mana pun: tugas masuk antrean supervisor Sekber."
-        )
+        return text + say["nobody"].format(pillar=x["pillar"])
     qualified = sum(
         1
         for c in considered
         if c["reason"] in ("chosen", "outranked") and c["region_code"] == chosen["region_code"]
     )
-    return head + (
-        f" Dipilih: {chosen['name']} di tingkat {_level(x['matched_level'], en=False)}, "
-        f"beban paling ringan dari {qualified} kandidat yang memenuhi syarat "
-        f"({chosen['open_load']}/{chosen['capacity']} kasus terbuka)."
+    return text + say["chosen"].format(
+        name=chosen["name"],
+        level=_level(x["matched_level"], en=en),
+        qualified=qualified,
+        load=chosen["open_load"],
+        capacity=chosen["capacity"],
     )
 
 

@@ -15,7 +15,8 @@ from shared.models import Case, OutboxEvent
 
 @pytest.fixture(scope="module")
 def client(database_url: str) -> Iterator[TestClient]:
-    settings = Settings(environment="test", database_url=database_url)
+    # Check the directory on every decision: tests add coordinators between requests.
+    settings = Settings(environment="test", database_url=database_url, directory_check_seconds=0)
     with TestClient(create_app(settings), raise_server_exceptions=False) as c:
         yield c
 
