@@ -12,8 +12,8 @@ import typer
 from shared import rulereplay, rulestore
 from shared.config import get_settings
 from shared.db import UowFactory, uow_factory_for
-from shared.domain.routing.replay import ReplayReport, Routed
 from shared.domain.routing import rules as routing_rules
+from shared.domain.routing.replay import ReplayReport, Routed
 from shared.domain.routing.rules import RuleSet, RuleSetError
 
 RulesFile = Annotated[

@@ -33,8 +33,14 @@ NOTIFY = Subscriber("notify", TASK_NOTIFY, QUEUE_NOTIFY)
 
 SUBSCRIPTIONS: dict[str, tuple[Subscriber, ...]] = {
     "CaseReceived": (ROUTING,),
+    "ReferralRouteRequested": (ROUTING,),
     "ReferralAssigned": (NOTIFY,),
     "ReferralUnroutable": (NOTIFY,),
+    "ReferralOffered": (NOTIFY,),
+    "ReferralStatusChanged": (NOTIFY,),
+    "ReferralDeadlineApproaching": (NOTIFY,),
+    "ReferralEscalated": (NOTIFY,),
+    "CaseClosed": (NOTIFY,),
 }
 
 

@@ -12,8 +12,8 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.domain.routing.replay import ReplayCase
 from shared.domain.routing.facts import CaseFacts, DisasterScope, Need, age_band
+from shared.domain.routing.replay import ReplayCase
 from shared.models import Case
 
 

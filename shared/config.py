@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     # How often a process checks whether the coordinator directory changed and reloads its
     # routing snapshot; 0 checks before every decision.
     directory_check_seconds: float = Field(default=5.0, ge=0)
+    # Deadlines per urgency and step (TOML); empty: the defaults in shared/data/deadlines.toml.
+    deadlines_file: str = ""
+    # An emergency task is offered to this many of the best candidates at once.
+    broadcast_size: int = Field(default=3, ge=1, le=10)
+    # How often the scheduler scans deadlines.
+    deadline_scan_seconds: float = Field(default=60.0, gt=0)
 
     # E-mail over SMTP; empty host means e-mail is off and only the in-app inbox is used.
     smtp_host: str = ""

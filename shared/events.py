@@ -41,8 +41,83 @@ class ReferralUnroutable(Event):
     pillar_code: str
 
 
+class ReferralOffered(Event):
+    """An emergency task offered to several coordinators at once; the first to accept wins."""
+
+    type: ClassVar[str] = "ReferralOffered"
+    case_id: uuid.UUID
+    referral_id: uuid.UUID
+    pillar_code: str
+    coordinator_ids: list[uuid.UUID]
+
+
+class ReferralStatusChanged(Event):
+    """A task moved in its life cycle (accepted, rejected, completed, ...)."""
+
+    type: ClassVar[str] = "ReferralStatusChanged"
+    case_id: uuid.UUID
+    referral_id: uuid.UUID
+    pillar_code: str
+    action: str
+    before: str
+    after: str
+    actor: str
+    coordinator_id: uuid.UUID | None = None
+    reason: str | None = None
+    outcome: str | None = None
+    # Offers withdrawn when an emergency task was taken by someone else.
+    withdrawn_from: list[uuid.UUID] = []
+
+
+class ReferralRouteRequested(Event):
+    """A task needs a coordinator: it replaces a declined one, or was referred onward."""
+
+    type: ClassVar[str] = "ReferralRouteRequested"
+    case_id: uuid.UUID
+    referral_id: uuid.UUID
+    pillar_code: str
+
+
+class ReferralDeadlineApproaching(Event):
+    type: ClassVar[str] = "ReferralDeadlineApproaching"
+    case_id: uuid.UUID
+    referral_id: uuid.UUID
+    step: str
+    due_at: datetime
+
+
+class ReferralEscalated(Event):
+    """A deadline passed: the task is raised to the supervisors of a wider region."""
+
+    type: ClassVar[str] = "ReferralEscalated"
+    case_id: uuid.UUID
+    referral_id: uuid.UUID
+    step: str
+    level: int  # 1: kab/kota, 2: province Sekber
+    region_code: str
+
+
+class CaseClosed(Event):
+    """Every task of the case reached an end."""
+
+    type: ClassVar[str] = "CaseClosed"
+    case_id: uuid.UUID
+    outcomes: list[str]
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
-    cls.type: cls for cls in (CaseReceived, ReferralAssigned, ReferralUnroutable)
+    cls.type: cls
+    for cls in (
+        CaseReceived,
+        ReferralAssigned,
+        ReferralUnroutable,
+        ReferralOffered,
+        ReferralStatusChanged,
+        ReferralRouteRequested,
+        ReferralDeadlineApproaching,
+        ReferralEscalated,
+        CaseClosed,
+    )
 }
 
 

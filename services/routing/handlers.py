@@ -1,134 +1,135 @@
-"""Routing's reaction to events: assign a received case, exactly once per event."""
+"""Routing's reaction to events: give each new or re-opened task to a coordinator,
+exactly once per event."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.routing.assign import new_referral, settle
 from shared.casefacts import case_facts
 from shared.db import UowFactory
 from shared.directory import LiveDirectory, SnapshotCache
+from shared.domain import deadlines
+from shared.domain.lifecycle import State
+from shared.domain.regions import Level
 from shared.domain.routing import engine as routing_engine
-from shared.events import CaseReceived, Envelope, ReferralAssigned, ReferralUnroutable
-from shared.models import Case, CaseEvent, Coordinator, Referral
-from shared.models.base import utcnow
-from shared.outbox import add_event, claim
+from shared.domain.routing.facts import Care
+from shared.domain.routing.rules import PlannedTask, TaskTemplate
+from shared.events import CaseReceived, Envelope, ReferralRouteRequested
+from shared.models import Case, Referral
+from shared.outbox import claim
 from shared.rulestore import ActiveRules
+from shared.workflow import declined_by, refresh_case_status
 
 log = logging.getLogger(__name__)
 CONSUMER = "routing"
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 @dataclass
 class Routing:
-    """What the routing worker keeps between tasks: rules and directory, both cached."""
+    """What the routing worker keeps between tasks: rules, directory and deadlines."""
 
     rules: ActiveRules = field(default_factory=ActiveRules)
     directory: SnapshotCache = field(default_factory=SnapshotCache)
-    today: Callable[[], date] = date.today
+    deadlines: deadlines.DeadlinePolicy = field(default_factory=deadlines.load)
+    broadcast_size: int = 3
+    now: Callable[[], datetime] = _now
 
 
 def handle(*, uow_factory: UowFactory, envelope: Envelope, routing: Routing) -> None:
     event = envelope.event()
-    if isinstance(event, CaseReceived):
-        route_case(uow_factory=uow_factory, envelope=envelope, event=event, routing=routing)
-    else:
+    if not isinstance(event, CaseReceived | ReferralRouteRequested):
         log.info("routing ignores %s %s", envelope.type, envelope.id)
-
-
-def route_case(
-    *, uow_factory: UowFactory, envelope: Envelope, event: CaseReceived, routing: Routing
-) -> None:
+        return
     with uow_factory() as uow:
-        session = uow.session
-        if not claim(session, consumer=CONSUMER, event_id=envelope.id):
+        if not claim(uow.session, consumer=CONSUMER, event_id=envelope.id):
             log.info("event %s already handled; skipping", envelope.id)
             return
-        case = session.scalar(select(Case).where(Case.id == event.case_id).with_for_update())
-        if case is None:
-            raise LookupError(f"case {event.case_id} of event {envelope.id} does not exist")
-        if case.status != "received":
-            # Routed through another event (e.g. a reconciliation re-publish): nothing to do.
-            uow.commit()
-            return
-        today = routing.today()
-        directory = LiveDirectory(routing.directory.get(session), session, today=today)
-        decisions = routing_engine.decide(
-            case=case_facts(case, today=today),
-            rules=routing.rules.get(session),
-            directory=directory,
-        )
-        for decision in decisions:
-            _record(session, case, decision, correlation_id=envelope.correlation_id)
-        case.status = "routed"
+        if isinstance(event, CaseReceived):
+            route_case(uow.session, event=event, routing=routing)
+        else:
+            route_task(uow.session, event=event, routing=routing)
         uow.commit()
-    log.info(
-        "case %s routed: %s [correlation %s]",
-        event.case_id,
-        ", ".join(
-            f"{d.pillar}={'assigned' if d.coordinator_id else 'unassigned'}" for d in decisions
+    log.info("%s %s routed [correlation %s]", envelope.type, envelope.id, envelope.correlation_id)
+
+
+def _locked_case(session: Session, case_id: object) -> Case:
+    case = session.scalar(select(Case).where(Case.id == case_id).with_for_update())
+    if case is None:
+        raise LookupError(f"case {case_id} does not exist")
+    return case
+
+
+def route_case(session: Session, *, event: CaseReceived, routing: Routing) -> None:
+    case = _locked_case(session, event.case_id)
+    if case.status != "received":
+        return  # routed through another event (e.g. a reconciliation re-publish)
+    now = routing.now()
+    directory = LiveDirectory(routing.directory.get(session), session, today=now.date())
+    decisions = routing_engine.decide(
+        case=case_facts(case, today=now.date()),
+        rules=routing.rules.get(session),
+        directory=directory,
+    )
+    for decision in decisions:
+        referral = new_referral(case, decision, now=now)
+        session.add(referral)
+        settle(
+            session,
+            case=case,
+            referral=referral,
+            decision=decision,
+            now=now,
+            policy=routing.deadlines,
+            broadcast_size=routing.broadcast_size,
+        )
+    refresh_case_status(session, case)
+
+
+def route_task(session: Session, *, event: ReferralRouteRequested, routing: Routing) -> None:
+    """A task that replaces a declined one, or was referred onward: the next candidate,
+    never one who declined this task before."""
+    case = _locked_case(session, event.case_id)
+    referral = session.get(Referral, event.referral_id)
+    if referral is None or referral.status != State.ROUTING.value:
+        return
+    now = routing.now()
+    rules = routing.rules.get(session)
+    planned = PlannedTask(
+        referral.rule_id,
+        TaskTemplate(
+            referral.pillar_code,
+            referral.purpose,
+            referral.purpose_en,
+            Level(referral.start_level),
+            Care(referral.care),
         ),
-        envelope.correlation_id,
     )
-
-
-def _record(
-    session: Session, case: Case, decision: routing_engine.Decision, *, correlation_id: str
-) -> None:
-    referral = Referral(
-        case_id=case.id,
-        pillar_code=decision.pillar,
-        coordinator_id=decision.coordinator_id,
-        status="requested" if decision.coordinator_id else "unassigned",
-        purpose=decision.purpose_id,
-        purpose_en=decision.purpose_en,
-        care=decision.care.value,
-        start_level=decision.start_level.value,
-        matched_level=decision.matched_level.value if decision.matched_level else None,
-        rule_id=decision.rule_id,
-        rules_version=decision.rules_version,
-        explanation=decision.explanation,
+    directory = LiveDirectory(routing.directory.get(session), session, today=now.date())
+    decision = routing_engine.decide_task(
+        case=case_facts(case, today=now.date()),
+        planned=planned,
+        version=rules.version,
+        directory=directory,
+        excluded=declined_by(session, case.id, referral.pillar_code),
     )
-    session.add(referral)
-    session.flush()
-    if decision.coordinator_id is not None:
-        session.get_one(Coordinator, decision.coordinator_id).last_assigned_at = utcnow()
-        kind = "referral_assigned"
-        add_event(
-            session,
-            ReferralAssigned(
-                case_id=case.id,
-                referral_id=referral.id,
-                pillar_code=decision.pillar,
-                coordinator_id=decision.coordinator_id,
-            ),
-            correlation_id=correlation_id,
-        )
-    else:
-        kind = "referral_unroutable"
-        add_event(
-            session,
-            ReferralUnroutable(
-                case_id=case.id, referral_id=referral.id, pillar_code=decision.pillar
-            ),
-            correlation_id=correlation_id,
-        )
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind=kind,
-            actor="routing",
-            data={
-                "referral_id": str(referral.id),
-                "pillar": decision.pillar,
-                "coordinator_id": str(decision.coordinator_id) if decision.coordinator_id else None,
-                "level": referral.matched_level,
-                "rule_id": decision.rule_id,
-            },
-        )
+    settle(
+        session,
+        case=case,
+        referral=referral,
+        decision=decision,
+        now=now,
+        policy=routing.deadlines,
+        broadcast_size=routing.broadcast_size,
     )
+    refresh_case_status(session, case)

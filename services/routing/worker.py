@@ -7,6 +7,7 @@ from shared import bus
 from shared.config import Settings
 from shared.db import uow_factory_for
 from shared.directory import SnapshotCache
+from shared.domain import deadlines
 
 
 def run(settings: Settings, *, concurrency: int = 2) -> None:
@@ -15,7 +16,9 @@ def run(settings: Settings, *, concurrency: int = 2) -> None:
         app,
         uow_factory=uow_factory_for(settings.database_url),
         routing=handlers.Routing(
-            directory=SnapshotCache(check_every=settings.directory_check_seconds)
+            directory=SnapshotCache(check_every=settings.directory_check_seconds),
+            deadlines=deadlines.load(settings.deadlines_file),
+            broadcast_size=settings.broadcast_size,
         ),
     )
     app.worker_main(

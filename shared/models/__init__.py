@@ -1,7 +1,7 @@
 """SQLAlchemy tables, one module per aggregate."""
 
 from shared.models.base import Base
-from shared.models.case import Case, CaseEvent, Referral
+from shared.models.case import Case, CaseEvent, Referral, ReferralOffer
 from shared.models.directory import Coordinator
 from shared.models.notification import Notification
 from shared.models.outbox import OutboxEvent, ProcessedEvent
@@ -20,6 +20,7 @@ __all__ = [
     "ProcessedEvent",
     "ReferenceVersion",
     "Referral",
+    "ReferralOffer",
     "Region",
     "RuleSetVersion",
 ]

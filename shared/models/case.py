@@ -34,6 +34,8 @@ class Case(Base):
     reporter_organisation: Mapped[str | None] = mapped_column(String(160))
     reporter_phone: Mapped[str | None] = mapped_column(String(32))
     reporter_email: Mapped[str | None] = mapped_column(String(254))
+    # Who submitted it (the actor id): the sender, who may cancel its tasks.
+    reported_by: Mapped[str] = mapped_column(String(160), default="", index=True)
 
     legal_basis: Mapped[str] = mapped_column(String(24), default="public_service")
     idempotency_key: Mapped[str | None] = mapped_column(String(120), unique=True)
@@ -43,7 +45,7 @@ class Case(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     referrals: Mapped[list[Referral]] = relationship(
-        back_populates="case", order_by="Referral.created_at"
+        back_populates="case", order_by="Referral.created_at", foreign_keys="Referral.case_id"
     )
     timeline: Mapped[list[CaseEvent]] = relationship(order_by="CaseEvent.id")
 
@@ -59,8 +61,12 @@ class Referral(Base):
     coordinator_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("coordinators.id"), index=True
     )
-    # requested (assigned, waiting for the pillar) | unassigned (supervisors' queue)
+    # shared.domain.lifecycle.State
     status: Mapped[str] = mapped_column(String(16), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    # A task referred onward from another (child of parent), or replacing a declined one.
+    parent_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("referrals.id"))
+    replaces_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("referrals.id"))
     purpose: Mapped[str] = mapped_column(String(200))
     purpose_en: Mapped[str] = mapped_column(String(200))
     care: Mapped[str] = mapped_column(String(12), default="community")
@@ -69,11 +75,38 @@ class Referral(Base):
     rule_id: Mapped[str] = mapped_column(String(60))
     rules_version: Mapped[str] = mapped_column(String(60))
     explanation: Mapped[dict[str, Any]] = mapped_column(JSON)
-    version: Mapped[int] = mapped_column(Integer, default=1)
+    reason_code: Mapped[str | None] = mapped_column(String(32))
+    reason_note: Mapped[str | None] = mapped_column(Text)
+    outcome_code: Mapped[str | None] = mapped_column(String(32))
+
+    assigned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    accept_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    contact_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    resolve_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # What the deadline scheduler already did, e.g. "accept:at_risk", "accept:escalated:1".
+    deadline_marks: Mapped[list[str]] = mapped_column(JSON, default=list)
+    escalation_level: Mapped[int] = mapped_column(Integer, default=0)
+
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     case: Mapped[Case] = relationship(back_populates="referrals")
+
+
+class ReferralOffer(Base):
+    """An emergency task offered to several coordinators at once: the first to accept wins."""
+
+    __tablename__ = "referral_offers"
+
+    referral_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("referrals.id"), primary_key=True)
+    coordinator_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("coordinators.id"), primary_key=True, index=True
+    )
+    state: Mapped[str] = mapped_column(String(10), default="offered")  # offered|won|withdrawn
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class CaseEvent(Base):

@@ -58,7 +58,7 @@ def test_referrals_reach_their_coordinators_inbox_and_mailbox(
         [assigned] = case["referrals"]
         expected_pillar = "TAGANA" if category in ("KBA", "KBS") else "TKSK"
         assert (assigned["pillar"], assigned["status"]) == (expected_pillar, "requested")
-        assert case["status"] == "routed"
+        assert case["status"] == "open"
         kinds = [e["kind"] for e in case["timeline"]]
         assert kinds[:2] == ["case_received", "referral_assigned"]
         assert {"notification_delivered", "notification_sent"} <= set(kinds)

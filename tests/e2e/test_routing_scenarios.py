@@ -58,7 +58,7 @@ def coordinators_above(uow_factory: UowFactory, village: str, pillar: str) -> li
 def routed(stack: Stack, case_id: str, *, sent: dict[str, int]) -> dict[str, Any] | None:
     """The case once routed and its notifications sent, `sent` many per channel."""
     case = stack.case(case_id)
-    if case["status"] != "routed":
+    if case["status"] != "open":
         return None
     counts = Counter(n["channel"] for n in case["notifications"] if n["state"] == "sent")
     return case if all(counts[ch] >= n for ch, n in sent.items()) else None

@@ -52,6 +52,9 @@ class Decision:
     coordinator_id: uuid.UUID | None
     matched_level: Level | None
     explanation: dict[str, Any] = field(default_factory=dict)
+    # Everyone qualified at the matched level, best first (the chosen one leads): the
+    # candidates an emergency task is offered to at once.
+    ranked: tuple[uuid.UUID, ...] = ()
 
 
 def decide(*, case: CaseFacts, rules: RuleSet, directory: Directory) -> list[Decision]:
@@ -72,25 +75,33 @@ def areas_from(village_code: str, start: Level) -> list[str]:
 
 
 def decide_task(
-    *, case: CaseFacts, planned: PlannedTask, version: str, directory: Directory
+    *,
+    case: CaseFacts,
+    planned: PlannedTask,
+    version: str,
+    directory: Directory,
+    excluded: frozenset[uuid.UUID] = frozenset(),
 ) -> Decision:
+    """Choose for one task; `excluded` are coordinators who declined this task before."""
     task = planned.task
     areas = areas_from(case.village_code, task.start_level)
     considered: list[dict[str, Any]] = []
     chosen: Candidate | None = None
     level: Level | None = None
+    ranked: list[Candidate] = []
     for area in areas:
         # One level at a time: the search stops at the nearest level with someone qualified,
         # so the (much larger) pools higher up are never read.
         here = sorted(directory.candidates(task.pillar, [area]), key=lambda c: c.id)
         qualified = []
         for c in here:
-            reason = _passed_over(c, case.category)
+            reason = "declined_before" if c.id in excluded else _passed_over(c, case.category)
             considered.append(_entry(c, area, reason))
             if reason is None:
                 qualified.append(c)
         if qualified:
-            chosen = min(qualified, key=_preference)
+            ranked = sorted(qualified, key=_preference)
+            chosen = ranked[0]
             level = _BY_DEPTH[area.count(".") + 1]
             for entry in considered:
                 if entry["region_code"] == area and entry["reason"] is None:
@@ -117,6 +128,7 @@ def decide_task(
             "chosen": str(chosen.id) if chosen else None,
             "matched_level": level.value if level else None,
         },
+        ranked=tuple(c.id for c in ranked),
     )
 
 

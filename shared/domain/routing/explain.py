@@ -98,6 +98,7 @@ def _candidate(c: dict[str, Any], chosen: dict[str, Any] | None, *, en: bool) ->
         "inactive": ("tidak aktif", "inactive"),
         "on_leave": ("sedang cuti", "on leave"),
         "other_categories": ("tidak melayani kategori ini", "does not serve this category"),
+        "declined_before": ("sudah menolak tugas ini", "declined this task before"),
         "at_capacity": (f"kapasitas penuh ({load})", f"at capacity ({load})"),
         "chosen": (f"dipilih: beban paling ringan ({load})", f"chosen: least loaded ({load})"),
     }

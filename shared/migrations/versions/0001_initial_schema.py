@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-27 21:21:13.367989
+Create Date: 2026-11-27 21:40:04.501493
 """
 
 from __future__ import annotations
@@ -112,6 +112,7 @@ def upgrade() -> None:
         sa.Column("reporter_organisation", sa.String(length=160), nullable=True),
         sa.Column("reporter_phone", sa.String(length=32), nullable=True),
         sa.Column("reporter_email", sa.String(length=254), nullable=True),
+        sa.Column("reported_by", sa.String(length=160), nullable=False),
         sa.Column("legal_basis", sa.String(length=24), nullable=False),
         sa.Column("idempotency_key", sa.String(length=120), nullable=True),
         sa.Column("request_fingerprint", sa.String(length=64), nullable=True),
@@ -130,6 +131,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_cases_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_cases_reported_by"), ["reported_by"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_status"), ["status"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_village_code"), ["village_code"], unique=False)
 
@@ -191,6 +193,9 @@ def upgrade() -> None:
         sa.Column("pillar_code", sa.String(length=16), nullable=False),
         sa.Column("coordinator_id", sa.Uuid(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("parent_id", sa.Uuid(), nullable=True),
+        sa.Column("replaces_id", sa.Uuid(), nullable=True),
         sa.Column("purpose", sa.String(length=200), nullable=False),
         sa.Column("purpose_en", sa.String(length=200), nullable=False),
         sa.Column("care", sa.String(length=12), nullable=False),
@@ -199,7 +204,18 @@ def upgrade() -> None:
         sa.Column("rule_id", sa.String(length=60), nullable=False),
         sa.Column("rules_version", sa.String(length=60), nullable=False),
         sa.Column("explanation", sa.JSON(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("reason_code", sa.String(length=32), nullable=True),
+        sa.Column("reason_note", sa.Text(), nullable=True),
+        sa.Column("outcome_code", sa.String(length=32), nullable=True),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("accepted_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("started_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("closed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("accept_due_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("contact_due_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("resolve_due_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("deadline_marks", sa.JSON(), nullable=False),
+        sa.Column("escalation_level", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["case_id"], ["cases.id"], name=op.f("fk_referrals_case_id_cases")),
@@ -209,14 +225,29 @@ def upgrade() -> None:
             name=op.f("fk_referrals_coordinator_id_coordinators"),
         ),
         sa.ForeignKeyConstraint(
+            ["parent_id"], ["referrals.id"], name=op.f("fk_referrals_parent_id_referrals")
+        ),
+        sa.ForeignKeyConstraint(
             ["pillar_code"], ["pillars.code"], name=op.f("fk_referrals_pillar_code_pillars")
+        ),
+        sa.ForeignKeyConstraint(
+            ["replaces_id"], ["referrals.id"], name=op.f("fk_referrals_replaces_id_referrals")
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_referrals")),
     )
     with op.batch_alter_table("referrals", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_referrals_accept_due_at"), ["accept_due_at"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_referrals_case_id"), ["case_id"], unique=False)
         batch_op.create_index(
+            batch_op.f("ix_referrals_contact_due_at"), ["contact_due_at"], unique=False
+        )
+        batch_op.create_index(
             batch_op.f("ix_referrals_coordinator_id"), ["coordinator_id"], unique=False
+        )
+        batch_op.create_index(
+            batch_op.f("ix_referrals_resolve_due_at"), ["resolve_due_at"], unique=False
         )
         batch_op.create_index(batch_op.f("ix_referrals_status"), ["status"], unique=False)
 
@@ -263,8 +294,33 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_notifications_event_id"), ["event_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_notifications_state"), ["state"], unique=False)
 
+    op.create_table(
+        "referral_offers",
+        sa.Column("referral_id", sa.Uuid(), nullable=False),
+        sa.Column("coordinator_id", sa.Uuid(), nullable=False),
+        sa.Column("state", sa.String(length=10), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["coordinator_id"],
+            ["coordinators.id"],
+            name=op.f("fk_referral_offers_coordinator_id_coordinators"),
+        ),
+        sa.ForeignKeyConstraint(
+            ["referral_id"], ["referrals.id"], name=op.f("fk_referral_offers_referral_id_referrals")
+        ),
+        sa.PrimaryKeyConstraint("referral_id", "coordinator_id", name=op.f("pk_referral_offers")),
+    )
+    with op.batch_alter_table("referral_offers", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_referral_offers_coordinator_id"), ["coordinator_id"], unique=False
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("referral_offers", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_referral_offers_coordinator_id"))
+
+    op.drop_table("referral_offers")
     with op.batch_alter_table("notifications", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_notifications_state"))
         batch_op.drop_index(batch_op.f("ix_notifications_event_id"))
@@ -274,8 +330,11 @@ def downgrade() -> None:
     op.drop_table("notifications")
     with op.batch_alter_table("referrals", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_referrals_status"))
+        batch_op.drop_index(batch_op.f("ix_referrals_resolve_due_at"))
         batch_op.drop_index(batch_op.f("ix_referrals_coordinator_id"))
+        batch_op.drop_index(batch_op.f("ix_referrals_contact_due_at"))
         batch_op.drop_index(batch_op.f("ix_referrals_case_id"))
+        batch_op.drop_index(batch_op.f("ix_referrals_accept_due_at"))
 
     op.drop_table("referrals")
     with op.batch_alter_table("case_events", schema=None) as batch_op:
@@ -290,6 +349,7 @@ def downgrade() -> None:
     with op.batch_alter_table("cases", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_cases_village_code"))
         batch_op.drop_index(batch_op.f("ix_cases_status"))
+        batch_op.drop_index(batch_op.f("ix_cases_reported_by"))
         batch_op.drop_index(batch_op.f("ix_cases_created_at"))
 
     op.drop_table("cases")

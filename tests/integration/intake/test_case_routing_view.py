@@ -27,7 +27,7 @@ def test_the_routing_view_shows_who_got_each_task_and_why_in_both_languages(
 
     assert response.status_code == 200, response.text
     body = response.json()
-    assert (body["case_id"], body["status"]) == (str(case_id), "routed")
+    assert (body["case_id"], body["status"]) == (str(case_id), "open")
     assert [r["pillar"] for r in body["referrals"]] == ["TKSK", "CSR"]
     assigned = body["referrals"][0]
     assert {k: assigned[k] for k in ("pillar", "status", "flagged", "rule_id")} == {
