@@ -1,4 +1,4 @@
-"""Run one Sekber service in the foreground: intake, routing, notify or relay."""
+"""Run one Sekber service in the foreground: intake, routing, notify, relay or scheduler."""
 
 from __future__ import annotations
 
@@ -69,6 +69,15 @@ def relay() -> None:
     )
 
 
+def scheduler() -> None:
+    """The deadline scheduler (Celery beat): sends the periodic deadline scan to routing."""
+    from services.routing import scheduler as routing_scheduler
+
+    settings = get_settings()
+    logs.configure(settings.log_level, name="scheduler")
+    routing_scheduler.run(settings)
+
+
 def register(app: typer.Typer) -> None:
-    for command in (intake, routing, notify, relay):
+    for command in (intake, routing, notify, relay, scheduler):
         app.command()(command)

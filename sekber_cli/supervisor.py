@@ -1,6 +1,6 @@
 """Run a few child processes side by side, stream their output, and stop them cleanly.
 
-`sekber up` uses this for the four services; the end-to-end tests use it to start the same
+`sekber up` uses this for the five services; the end-to-end tests use it to start the same
 real processes, kill one as a crash would, and start it again.
 
 Each child runs in its own process group (its own session), so a signal reaches the whole
@@ -25,7 +25,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-SERVICES: tuple[str, ...] = ("intake", "routing", "notify", "relay")
+SERVICES: tuple[str, ...] = ("intake", "routing", "notify", "relay", "scheduler")
+# What a service writes once it is ready: Celery's worker banner line, beat's first log line.
+READY_LINES: dict[str, str] = {
+    "routing": " ready.",
+    "notify": " ready.",
+    "scheduler": "beat: Starting...",
+}
 
 LineSink = Callable[[str, str], None]
 """Called with (child name, one line of its output without the newline), from a reader thread."""

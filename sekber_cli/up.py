@@ -1,7 +1,8 @@
 """`sekber up`: the whole system on one machine, in the foreground, for development and demos.
 
-Prepares the database, starts an embedded Redis when none is configured, runs the four
-services as child processes with prefixed output, and stops them all on Ctrl-C or SIGTERM.
+Prepares the database, starts an embedded Redis when none is configured, runs the five
+services (intake, routing, notify, relay and the deadline scheduler) as child processes
+with prefixed output, and stops them all on Ctrl-C or SIGTERM.
 """
 
 from __future__ import annotations
@@ -11,22 +12,27 @@ import signal
 import socket
 import sys
 import threading
-from collections.abc import Callable, Iterable
+import time
+from collections.abc import Callable
 from pathlib import Path
-from types import FrameType, TracebackType
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 
 from sekber_cli.embedded import EmbeddedRedis
-from sekber_cli.supervisor import SERVICES, Supervisor, sekber_children, wait_for_http
+from sekber_cli.supervisor import (
+    READY_LINES,
+    SERVICES,
+    Supervisor,
+    sekber_children,
+    wait_for_http,
+)
+from sekber_cli.terminal import Console, StopSignals
 from shared.config import Settings
 
 VAR_DIR = Path("var")
 REDIS_DIR = VAR_DIR / "redis"
-SELF = "up"
-COLORS = ("cyan", "magenta", "yellow", "green", "blue", "bright_cyan")
 
 
 def register(app: typer.Typer) -> None:
@@ -37,77 +43,9 @@ def register(app: typer.Typer) -> None:
             typer.Option("--demo", help="Also load the made-up demo directory of coordinators."),
         ] = False,
     ) -> None:
-        """Run the whole system here: database, Redis, intake, routing, notify and relay."""
+        """Run the whole system here: database, Redis, intake, routing, notify, relay and the
+        deadline scheduler."""
         raise typer.Exit(run(demo=demo))
-
-
-class Console:
-    """Prefixed, optionally colored output shared by the children's reader threads."""
-
-    def __init__(self, names: Iterable[str], *, color: bool) -> None:
-        self._names = [SELF, *names]
-        self._width = max(len(name) for name in self._names)
-        self._color = color
-        self._lock = threading.Lock()
-
-    def prefix(self, name: str) -> str:
-        text = f"{name:<{self._width}} | "
-        if not self._color:
-            return text
-        if name == SELF:
-            return typer.style(text, bold=True)
-        index = self._names.index(name) - 1 if name in self._names else 0
-        return typer.style(text, fg=COLORS[index % len(COLORS)])
-
-    def line(self, name: str, line: str) -> None:
-        with self._lock:
-            typer.echo(f"{self.prefix(name)}{line}")
-
-    def say(self, message: str) -> None:
-        self.line(SELF, message)
-
-    def error(self, message: str) -> None:
-        self.line(SELF, typer.style(message, fg="red", bold=True) if self._color else message)
-
-
-class StopSignals:
-    """SIGINT and SIGTERM ask for a stop.
-
-    Before arm(), a signal raises KeyboardInterrupt (there is nothing to stop in order yet);
-    after, it only sets `requested`, and a second one calls `on_repeat` (to hurry the stop).
-    """
-
-    def __init__(self) -> None:
-        self.requested = threading.Event()
-        self.on_repeat: Callable[[], None] | None = None
-        self._armed = False
-        self._previous: dict[signal.Signals, Any] = {}
-
-    def arm(self) -> None:
-        self._armed = True
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        if self.requested.is_set():
-            if self.on_repeat is not None:
-                self.on_repeat()
-            return
-        self.requested.set()
-        if not self._armed:
-            raise KeyboardInterrupt
-
-    def __enter__(self) -> StopSignals:
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            self._previous[sig] = signal.signal(sig, self._handle)
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        for sig, handler in self._previous.items():
-            signal.signal(sig, handler)
 
 
 def run(*, demo: bool) -> int:
@@ -149,7 +87,11 @@ def run(*, demo: bool) -> int:
             signals.arm()
             supervisor.start()
             return watch(
-                supervisor, signals.requested, http_port=settings.http_port, console=console
+                supervisor,
+                signals.requested,
+                http_port=settings.http_port,
+                console=console,
+                scan_seconds=settings.deadline_scan_seconds,
             )
         except KeyboardInterrupt:
             console.say("interrupted before the services started")
@@ -178,12 +120,19 @@ def child_environment(*, database_url: str, redis_url: str, http_port: int) -> d
 
 
 def watch(
-    supervisor: Supervisor, stop: threading.Event, *, http_port: int, console: Console
+    supervisor: Supervisor,
+    stop: threading.Event,
+    *,
+    http_port: int,
+    console: Console,
+    scan_seconds: float,
 ) -> int:
-    """Wait for a stop request (0) or a service that dies (1); announce the API when ready."""
+    """Wait for a stop request (0) or a service that dies (1); announce when ready."""
     done = threading.Event()
     announcer = threading.Thread(
-        target=_announce_when_healthy, args=(http_port, done, console), daemon=True
+        target=_announce_when_ready,
+        args=(supervisor, http_port, scan_seconds, done, console),
+        daemon=True,
     )
     announcer.start()
     try:
@@ -198,15 +147,49 @@ def watch(
         done.set()
 
 
-def _announce_when_healthy(http_port: int, done: threading.Event, console: Console) -> None:
+def _announce_when_ready(
+    supervisor: Supervisor,
+    http_port: int,
+    scan_seconds: float,
+    done: threading.Event,
+    console: Console,
+) -> None:
+    """Say when the API answers and the deadline scheduler runs: without the scheduler,
+    no reminder or escalation ever goes out."""
     base = f"http://127.0.0.1:{http_port}"
-    if not wait_for_http(f"{base}/healthz", timeout=60, cancelled=done.is_set):
-        if done.is_set():
-            return
-        console.error(f"intake has not answered {base}/healthz after 60 s; still waiting")
-        if not wait_for_http(f"{base}/healthz", timeout=float("inf"), cancelled=done.is_set):
-            return
-    console.say(f"Sekber is up: API at {base}/docs (Ctrl-C to stop)")
+    healthy = _wait_for(
+        lambda: wait_for_http(f"{base}/healthz", timeout=1, cancelled=done.is_set),
+        done,
+        console,
+        late=f"intake has not answered {base}/healthz after 60 s; still waiting",
+    )
+    scheduling = healthy and _wait_for(
+        lambda: supervisor.wait_for_output("scheduler", READY_LINES["scheduler"], timeout=1),
+        done,
+        console,
+        late="the deadline scheduler has not started after 60 s; still waiting",
+    )
+    if scheduling:
+        console.say(
+            f"Sekber is up: API at {base}/docs; deadline scheduler alive "
+            f"(pid {supervisor.pid('scheduler')}), scanning every {scan_seconds:g} s "
+            "(Ctrl-C to stop)"
+        )
+
+
+def _wait_for(
+    ready: Callable[[], bool], done: threading.Event, console: Console, *, late: str
+) -> bool:
+    """Poll `ready` (which waits up to about a second) until it holds; complain once at 60 s."""
+    started = time.monotonic()
+    complained = False
+    while not done.is_set():
+        if ready():
+            return True
+        if not complained and time.monotonic() - started >= 60:
+            console.error(late)
+            complained = True
+    return False
 
 
 def _status(code: int | None) -> str:

@@ -8,6 +8,7 @@ that restores messages left by a dead worker, and no result backend.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from celery import Celery
 
@@ -19,6 +20,8 @@ QUEUE_NOTIFY = "sekber.notify"
 
 TASK_ROUTING = "sekber.routing.on_event"
 TASK_NOTIFY = "sekber.notify.on_event"
+# Periodic: the scheduler (Celery beat) sends it, the routing worker runs it.
+TASK_SCAN_DEADLINES = "sekber.routing.scan_deadlines"
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +85,22 @@ def make_celery(settings: Settings, *, name: str) -> Celery:
         enable_utc=True,
     )
     return app
+
+
+def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
+    """The scheduler's only entry: ask the routing worker to scan deadlines.
+
+    A scan that waited longer than one period is dropped (`expires`): the next one
+    does the same work, so a worker that was down does not face a pile of scans.
+    """
+    every = settings.deadline_scan_seconds
+    return {
+        "scan-deadlines": {
+            "task": TASK_SCAN_DEADLINES,
+            "schedule": every,
+            "options": {"queue": QUEUE_ROUTING, "expires": every},
+        }
+    }
 
 
 def publish(app: Celery, envelope: Envelope) -> int:

@@ -21,13 +21,12 @@ from shared.domain.deadlines import DeadlinePolicy, Step
 from shared.domain.lifecycle import Action, Outcome, Reason, Role, State, TransitionError
 from shared.domain.urgency import Urgency
 from shared.events import (
-    CaseClosed,
     ReferralAssigned,
-    ReferralRouteRequested,
     ReferralStatusChanged,
 )
 from shared.models import Case, CaseEvent, Coordinator, Referral, ReferralOffer
 from shared.outbox import add_event
+from shared.taskbook import refresh_case_status, replace_task, start_clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +106,21 @@ def act(
     step = lifecycle.transition(
         State(referral.status), change.action, role, reason=change.reason, outcome=change.outcome
     )
+    if _declines_one_offer(session, referral, change, actor):
+        referral.version += 1
+        session.add(
+            CaseEvent(
+                case_id=case.id,
+                kind="offer_declined",
+                actor=actor.name,
+                data={
+                    "referral_id": str(referral.id),
+                    "reason": change.reason.value if change.reason else None,
+                    "note": change.note,
+                },
+            )
+        )
+        return referral
     withdrawn = _apply(session, referral, case, step, change, actor, now, policy)
     _record(session, referral, case, step, change, actor, withdrawn)
     if change.action is Action.REJECT or (
@@ -115,6 +129,22 @@ def act(
         replace_task(session, referral, case, now=now)
     refresh_case_status(session, case)
     return referral
+
+
+def _declines_one_offer(session: Session, referral: Referral, change: Change, actor: Actor) -> bool:
+    """An offeree declining an emergency offer withdraws only their own offer; the task
+    itself is rejected (and replaced) only when the last open offer is declined."""
+    if change.action is not Action.REJECT or referral.coordinator_id is not None:
+        return False
+    offers = session.scalars(
+        select(ReferralOffer).where(
+            ReferralOffer.referral_id == referral.id, ReferralOffer.state == "offered"
+        )
+    ).all()
+    mine = [o for o in offers if o.coordinator_id == actor.coordinator_id]
+    for offer in mine:
+        offer.state = "declined"
+    return bool(mine) and len(offers) > len(mine)
 
 
 def _apply(
@@ -140,6 +170,7 @@ def _apply(
         target = _reassign_target(session, referral, change.reassign_to)
         referral.coordinator_id = target.id
         target.last_assigned_at = now
+        withdrawn = _settle_offers(session, referral)  # an offered task is offered no more
         start_clock(referral, case, now=now, policy=policy)
         referral.accepted_at = referral.started_at = referral.contact_due_at = None
     if step.after in lifecycle.TERMINAL:
@@ -232,78 +263,3 @@ def _record(
             ),
             correlation_id=case.correlation_id,
         )
-
-
-def start_clock(referral: Referral, case: Case, *, now: datetime, policy: DeadlinePolicy) -> None:
-    """A task has just been given to someone: its acceptance and resolution clocks start."""
-    urgency = Urgency(case.urgency)
-    referral.assigned_at = now
-    referral.accept_due_at = policy.due(urgency, Step.ACCEPT, now)
-    referral.resolve_due_at = policy.due(urgency, Step.RESOLVE, now)
-    referral.deadline_marks = []
-
-
-def replace_task(session: Session, old: Referral, case: Case, *, now: datetime) -> Referral:
-    """A new task for the same pillar and purpose, for routing to give to someone else."""
-    new = Referral(
-        case_id=case.id,
-        pillar_code=old.pillar_code,
-        status=State.ROUTING.value,
-        replaces_id=old.id,
-        parent_id=old.parent_id,
-        purpose=old.purpose,
-        purpose_en=old.purpose_en,
-        care=old.care,
-        start_level=old.start_level,
-        rule_id=old.rule_id,
-        rules_version=old.rules_version,
-        explanation={},
-        escalation_level=old.escalation_level,
-        created_at=now,
-    )
-    session.add(new)
-    session.flush()
-    add_event(
-        session,
-        ReferralRouteRequested(case_id=case.id, referral_id=new.id, pillar_code=new.pillar_code),
-        correlation_id=case.correlation_id,
-    )
-    return new
-
-
-def refresh_case_status(session: Session, case: Case) -> None:
-    session.flush()
-    rows = session.scalars(select(Referral).where(Referral.case_id == case.id)).all()
-    status = lifecycle.case_status([State(r.status) for r in rows])
-    if status == case.status:
-        return
-    case.status = status
-    if status == "closed":
-        outcomes = sorted({r.outcome_code or r.status for r in rows if r.status != "rejected"})
-        session.add(
-            CaseEvent(
-                case_id=case.id, kind="case_closed", actor="Sekber", data={"outcomes": outcomes}
-            )
-        )
-        add_event(
-            session,
-            CaseClosed(case_id=case.id, outcomes=outcomes),
-            correlation_id=case.correlation_id,
-        )
-
-
-def declined_by(session: Session, case_id: uuid.UUID, pillar: str) -> frozenset[uuid.UUID]:
-    """Coordinators who declined (or let lapse) a task of this case for this pillar."""
-    rows = session.scalars(
-        select(Referral.coordinator_id).where(
-            Referral.case_id == case_id,
-            Referral.pillar_code == pillar,
-            Referral.coordinator_id.is_not(None),
-            (Referral.status == State.REJECTED.value)
-            | (
-                (Referral.status == State.CANCELLED.value)
-                & (Referral.reason_code == Reason.NO_RESPONSE.value)
-            ),
-        )
-    )
-    return frozenset(c for c in rows if c is not None)

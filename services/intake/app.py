@@ -5,12 +5,24 @@ from __future__ import annotations
 from fastapi import FastAPI
 
 from services.intake import errors
-from services.intake.api import cases, health, queue, reference, referrals, routing, rules
+from services.intake.api import (
+    cases,
+    casework,
+    health,
+    inbox,
+    queue,
+    reference,
+    referrals,
+    routing,
+    rules,
+)
 from services.intake.limits import BodySizeLimit
 from services.intake.routing_schemas import RULES_MAX_BYTES
 from shared.config import Settings, get_settings
 from shared.db import uow_factory_for
 from shared.directory import SnapshotCache
+from shared.domain import deadlines
+from shared.models.base import utcnow
 from shared.rulestore import ActiveRules
 
 API = "/api/v1"
@@ -34,11 +46,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Per process, like a routing worker's: simulations decide the way routing does.
     app.state.directory = SnapshotCache(check_every=settings.directory_check_seconds)
     app.state.rules = ActiveRules()
+    # Read once: a broken deadlines file stops the start, not a request.
+    app.state.deadlines = deadlines.load(settings.deadlines_file)
+    app.state.clock = utcnow
     errors.install(app)
     app.include_router(health.router)
     for router in (
         referrals.router,
         queue.router,
+        inbox.router,
+        casework.router,
         cases.router,
         routing.router,
         rules.router,

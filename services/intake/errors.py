@@ -10,7 +10,9 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from services.intake.referrals import IdempotencyConflict, InvalidReferral
+from shared.domain.lifecycle import TransitionError
 from shared.rulestore import RuleSetError, RuleVersionTaken
+from shared.workflow import NotFound, StaleVersion
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +69,42 @@ async def _version_taken(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+_TRANSITION_STATUS = {"forbidden": 403, "conflict": 409, "invalid": 422}
+# Where the refused part of the request was: who acts comes from a header (the stopgap in
+# deps.py), what to do from the path, the rest from the body.
+_TRANSITION_LOC = {
+    "role": ["header", "X-Sekber-Actor"],
+    "actor": ["header", "X-Sekber-Actor"],
+    "action": ["path", "action"],
+}
+
+
+async def _transition(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, TransitionError)
+    loc = _TRANSITION_LOC.get(exc.field, ["body", exc.field])
+    status = _TRANSITION_STATUS.get(exc.kind, 422)
+    return problem(status, [{"field": exc.field, "loc": loc, "msg": str(exc), "type": exc.kind}])
+
+
+async def _stale(_request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StaleVersion)
+    error = {
+        "field": "version",
+        "loc": ["body", "version"],
+        "msg": str(exc),
+        "type": "stale",
+        "current_version": exc.current,
+    }
+    return problem(409, [error])
+
+
+async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
+    loc = ["path", "referral_id"]
+    return problem(
+        404, [{"field": "referral_id", "loc": loc, "msg": str(exc), "type": "not_found"}]
+    )
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     log.exception("unhandled error on %s %s", request.method, request.url.path)
     return problem(500, [{"field": None, "loc": [], "msg": "internal error", "type": "server"}])
@@ -78,4 +116,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(IdempotencyConflict, _idempotency_conflict)
     app.add_exception_handler(RuleSetError, _invalid_rules)
     app.add_exception_handler(RuleVersionTaken, _version_taken)
+    app.add_exception_handler(TransitionError, _transition)
+    app.add_exception_handler(StaleVersion, _stale)
+    app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(Exception, _unexpected)

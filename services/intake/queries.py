@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.intake import schemas
+from services.intake import clocks, schemas
 from shared.domain import categories, nik, regions
+from shared.domain.deadlines import DeadlinePolicy
 from shared.models import Case, CaseEvent, Category, Coordinator, Notification, Referral, Region
 
 
@@ -20,7 +23,9 @@ def find_case(session: Session, ref: str) -> Case | None:
         return session.scalar(select(Case).where(Case.tracking_code == ref.strip().upper()))
 
 
-def case_view(session: Session, case: Case) -> schemas.CaseRead:
+def case_view(
+    session: Session, case: Case, *, policy: DeadlinePolicy, now: datetime
+) -> schemas.CaseRead:
     category = session.get_one(Category, case.category_code)
     referrals = session.scalars(
         select(Referral).where(Referral.case_id == case.id).order_by(Referral.created_at)
@@ -63,7 +68,12 @@ def case_view(session: Session, case: Case) -> schemas.CaseRead:
         legal_basis=case.legal_basis,
         created_at=case.created_at,
         referrals=[
-            _referral_view(r, coordinators.get(r.coordinator_id) if r.coordinator_id else None)
+            _referral_view(
+                r,
+                coordinators.get(r.coordinator_id) if r.coordinator_id else None,
+                policy=policy,
+                now=now,
+            )
             for r in referrals
         ],
         notifications=[
@@ -87,24 +97,31 @@ def case_view(session: Session, case: Case) -> schemas.CaseRead:
 
 
 def place_view(session: Session, village_code: str) -> schemas.PlaceRead:
-    village, district, regency = regions.ancestors(village_code)[:3]
-    names = {
-        r.code: r.name
-        for r in session.scalars(
-            select(Region).where(Region.code.in_([village, district, regency]))
+    return places(session, [village_code])[village_code]
+
+
+def places(session: Session, village_codes: Iterable[str]) -> dict[str, schemas.PlaceRead]:
+    """Each village with its kecamatan and kab/kota names, in one query."""
+    chains = {code: regions.ancestors(code)[:3] for code in set(village_codes)}
+    wanted = {code for chain in chains.values() for code in chain}
+    names = {r.code: r.name for r in session.scalars(select(Region).where(Region.code.in_(wanted)))}
+    return {
+        code: schemas.PlaceRead(
+            village_code=code,
+            village=names.get(village, village),
+            kecamatan=names.get(district, district),
+            kab_kota=names.get(regency, regency),
         )
+        for code, (village, district, regency) in chains.items()
     }
-    return schemas.PlaceRead(
-        village_code=village_code,
-        village=names.get(village, village),
-        kecamatan=names.get(district, district),
-        kab_kota=names.get(regency, regency),
-    )
 
 
-def _referral_view(referral: Referral, coordinator: Coordinator | None) -> schemas.ReferralRead:
+def _referral_view(
+    referral: Referral, coordinator: Coordinator | None, *, policy: DeadlinePolicy, now: datetime
+) -> schemas.ReferralRead:
     return schemas.ReferralRead(
         id=referral.id,
+        version=referral.version,
         pillar=referral.pillar_code,
         status=referral.status,
         purpose=referral.purpose,
@@ -119,6 +136,12 @@ def _referral_view(referral: Referral, coordinator: Coordinator | None) -> schem
             if coordinator
             else None
         ),
+        parent_id=referral.parent_id,
+        replaces_id=referral.replaces_id,
+        reason_code=referral.reason_code,
+        outcome_code=referral.outcome_code,
+        due=clocks.due_times(referral),
+        standing=clocks.standing(referral, policy=policy, now=now),
         created_at=referral.created_at,
     )
 
@@ -126,7 +149,9 @@ def _referral_view(referral: Referral, coordinator: Coordinator | None) -> schem
 def _recipient(n: Notification, coordinators: dict[uuid.UUID, Coordinator]) -> str | None:
     if n.coordinator_id and n.coordinator_id in coordinators:
         return coordinators[n.coordinator_id].name
-    return n.address
+    # A group ("reporter", "supervisors:35.08"): its key sits between the event id and the
+    # channel in the dedup key. The address (an e-mail) is never shown.
+    return n.dedup_key[len(str(n.event_id)) + 1 : -(len(n.channel) + 1)]
 
 
 def region_with_children(session: Session, code: str) -> schemas.RegionRead | None:

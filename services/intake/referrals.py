@@ -11,13 +11,16 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from services.intake.schemas import ReferralCreate
+from services.intake.schemas import ReferralCreate, ReporterIn
 from shared.db import UnitOfWork, UowFactory
 from shared.domain.regions import Level
 from shared.domain.tracking import new_tracking_code
 from shared.events import CaseReceived
 from shared.models import Case, CaseEvent, Region
 from shared.outbox import add_event
+
+# Case.reported_by's length; a label from X-Sekber-Actor always fits (see deps.py).
+REPORTED_BY_MAX = 160
 
 
 class InvalidReferral(ValueError):
@@ -50,16 +53,21 @@ def submit_referral(
     idempotency_key: str | None,
     correlation_id: str,
     today: date,
+    reported_by: str | None = None,
 ) -> Submitted:
-    """Store the case and its CaseReceived event; a repeated key returns the first case."""
+    """Store the case and its CaseReceived event; a repeated key returns the first case.
+
+    `reported_by` is the sender's actor label; without one, the reporter stands for it.
+    """
     digest = fingerprint(data)
+    sender = reported_by or sender_label(data.reporter)
     for _attempt in range(3):
         with uow_factory() as uow:
             if idempotency_key:
                 earlier = _find_by_key(uow, idempotency_key)
                 if earlier is not None:
                     return _replay(earlier, digest)
-            case = _new_case(uow, data, idempotency_key, digest, correlation_id, today)
+            case = _new_case(uow, data, idempotency_key, digest, correlation_id, today, sender)
             try:
                 uow.commit()
             except IntegrityError:
@@ -67,6 +75,11 @@ def submit_referral(
                 continue
             return Submitted(case=case, replayed=False)
     raise RuntimeError("could not store the referral after 3 attempts")
+
+
+def sender_label(reporter: ReporterIn) -> str:
+    """The case worker who reported, as an actor label: by e-mail, else by name."""
+    return f"case_worker:{reporter.email or reporter.name}"[:REPORTED_BY_MAX]
 
 
 def require_village(session: Session, code: str, *, field: tuple[str, ...]) -> None:
@@ -95,6 +108,7 @@ def _new_case(
     digest: str,
     correlation_id: str,
     today: date,
+    reported_by: str,
 ) -> Case:
     require_village(uow.session, data.village_code, field=("village_code",))
     case = Case(
@@ -114,6 +128,7 @@ def _new_case(
         reporter_organisation=data.reporter.organisation,
         reporter_phone=data.reporter.phone,
         reporter_email=data.reporter.email,
+        reported_by=reported_by,
         legal_basis=data.legal_basis,
         idempotency_key=idempotency_key,
         request_fingerprint=digest,

@@ -17,6 +17,7 @@ from pydantic import (
 )
 
 from shared.domain import categories, nik, regions
+from shared.domain.deadlines import Standing, Step
 from shared.domain.routing.facts import DisasterScope, Need
 from shared.domain.urgency import Urgency
 
@@ -157,13 +158,30 @@ class CoordinatorRead(BaseModel):
     region_code: str
 
 
+class DueTimes(BaseModel):
+    """When each step of a task is (or was) due; None until its clock starts."""
+
+    accept: datetime | None
+    first_contact: datetime | None
+    resolve: datetime | None
+
+
 class ReferralRead(BaseModel):
     id: uuid.UUID
+    version: int
     pillar: str
     status: str
     purpose: str
     matched_level: str | None
     coordinator: CoordinatorRead | None
+    parent_id: uuid.UUID | None = Field(description="The task this one was referred onward from")
+    replaces_id: uuid.UUID | None = Field(description="The declined task this one replaces")
+    reason_code: str | None
+    outcome_code: str | None
+    due: DueTimes
+    standing: dict[Step, Standing] = Field(
+        description="How each open step stands now: on_track, at_risk or breached"
+    )
     created_at: datetime
 
 
@@ -200,7 +218,9 @@ class BeneficiaryRead(BaseModel):
 class CaseRead(BaseModel):
     id: uuid.UUID
     tracking_code: str
-    status: str
+    status: Literal["received", "open", "closed"] = Field(
+        description="received until routed, open while a task is open, then closed"
+    )
     category: CategoryRead
     urgency: str
     description: str

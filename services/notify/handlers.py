@@ -1,5 +1,8 @@
 """Notify's reaction to events: record each notification once, then deliver it.
 
+Which notifications an event calls for is recipients.py's business; this module is the
+same for every event.
+
 Recording is exactly-once (processed_events plus a unique key per event, recipient and
 channel). Delivery to an external channel is at-least-once: a row is leased while it is
 being sent, so a redelivered task leaves it alone, and it is marked sent after the channel
@@ -16,19 +19,18 @@ from datetime import timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from services.notify import messages
+from services.notify import messages, recipients
 from services.notify.channels.base import Channel, DeliveryError, OutgoingMessage
-from services.notify.context import referral_context
+from services.notify.context import message_context
+from services.notify.recipients import INAPP
 from shared.db import UowFactory
-from shared.events import Envelope, ReferralAssigned, ReferralUnroutable
-from shared.models import Case, CaseEvent, Coordinator, Notification, Referral
+from shared.events import Envelope
+from shared.models import CaseEvent, Notification
 from shared.models.base import utcnow
 from shared.outbox import claim
 
 log = logging.getLogger(__name__)
 CONSUMER = "notify"
-INAPP = "inapp"
-SUPERVISORS = "sekber-supervisors"
 LEASE = timedelta(seconds=60)
 
 
@@ -53,51 +55,34 @@ def handle(
 def record(
     *, uow_factory: UowFactory, envelope: Envelope, channels: dict[str, Channel], base_url: str
 ) -> None:
+    """Write every notification the event calls for (recipients.py says whom and what)."""
     event = envelope.event()
-    if not isinstance(event, ReferralAssigned | ReferralUnroutable):
+    if not recipients.handles(event):
         log.info("notify ignores %s %s", envelope.type, envelope.id)
         return
     with uow_factory() as uow:
         session = uow.session
         if not claim(session, consumer=CONSUMER, event_id=envelope.id):
             return
-        case = session.get_one(Case, event.case_id)
-        referral = session.get_one(Referral, event.referral_id)
-        recipients: list[tuple[uuid.UUID | None, str, str, dict[str, str | None]]]
-        if isinstance(event, ReferralAssigned):
-            coordinator = session.get_one(Coordinator, event.coordinator_id)
-            recipients = [
-                (
-                    coordinator.id,
-                    coordinator.name,
-                    coordinator.language,
-                    {INAPP: coordinator.name, "email": coordinator.email},
-                )
-            ]
-            kind = "referral_assigned"
-        else:
-            recipients = [(None, "Supervisor Sekber", "id", {INAPP: SUPERVISORS})]
-            kind = "referral_unroutable"
-        for coordinator_id, name, language, addresses in recipients:
-            context = referral_context(
-                session, case=case, referral=referral, recipient=name, base_url=base_url
-            )
-            text = messages.render(kind, language=language, context=context)
+        plan = recipients.plan(session, event)
+        for recipient in plan.recipients:
+            context = message_context(session, plan=plan, recipient=recipient, base_url=base_url)
+            text = messages.render(recipient.kind, language=recipient.language, context=context)
             for channel in (INAPP, *channels):
-                address = addresses.get(channel)
+                address = recipient.addresses.get(channel)
                 if not address:
                     continue
                 note = Notification(
-                    dedup_key=f"{envelope.id}:{coordinator_id or SUPERVISORS}:{channel}",
+                    dedup_key=f"{envelope.id}:{recipient.key}:{channel}",
                     event_id=envelope.id,
-                    kind=kind,
-                    case_id=case.id,
-                    referral_id=referral.id,
-                    coordinator_id=coordinator_id,
+                    kind=recipient.kind,
+                    case_id=plan.case_id,
+                    referral_id=plan.referral_id,
+                    coordinator_id=recipient.coordinator_id,
                     channel=channel,
                     address=address,
-                    language=language,
-                    subject=text.subject,
+                    language=recipient.language,
+                    subject=text.subject[:200],
                     body=text.body,
                 )
                 if channel == INAPP:  # the row is the inbox entry: delivered on commit

@@ -13,9 +13,10 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from services.notify.wording import URGENCY_ID
+
 TEMPLATES = Path(__file__).with_name("templates")
 LANGUAGES = ("id", "en")
-URGENCY_ID = {"emergency": "darurat", "high": "tinggi", "normal": "biasa", "low": "rendah"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,11 @@ def _environment() -> Environment:
         autoescape=False,  # plain-text messages
         keep_trailing_newline=True,
     )
+
+
+def kinds() -> list[str]:
+    """Every message kind with a template (each exists in every language)."""
+    return sorted(p.name.removesuffix(".txt.j2") for p in (TEMPLATES / "id").glob("*.txt.j2"))
 
 
 def render(kind: str, *, language: str, context: dict[str, Any]) -> Rendered:

@@ -12,7 +12,7 @@ from shared.domain.routing.engine import Decision
 from shared.events import Event, ReferralAssigned, ReferralOffered, ReferralUnroutable
 from shared.models import Case, CaseEvent, Coordinator, Referral, ReferralOffer
 from shared.outbox import add_event
-from shared.workflow import start_clock
+from shared.taskbook import start_clock
 
 
 def settle(

@@ -4,6 +4,7 @@ exactly once per event."""
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -16,16 +17,16 @@ from shared.casefacts import case_facts
 from shared.db import UowFactory
 from shared.directory import LiveDirectory, SnapshotCache
 from shared.domain import deadlines
-from shared.domain.lifecycle import State
+from shared.domain.lifecycle import Reason, State
 from shared.domain.regions import Level
 from shared.domain.routing import engine as routing_engine
 from shared.domain.routing.facts import Care
 from shared.domain.routing.rules import PlannedTask, TaskTemplate
 from shared.events import CaseReceived, Envelope, ReferralRouteRequested
-from shared.models import Case, Referral
+from shared.models import Case, Referral, ReferralOffer
 from shared.outbox import claim
 from shared.rulestore import ActiveRules
-from shared.workflow import declined_by, refresh_case_status
+from shared.taskbook import declined_by, refresh_case_status
 
 log = logging.getLogger(__name__)
 CONSUMER = "routing"
@@ -121,7 +122,8 @@ def route_task(session: Session, *, event: ReferralRouteRequested, routing: Rout
         planned=planned,
         version=rules.version,
         directory=directory,
-        excluded=declined_by(session, case.id, referral.pillar_code),
+        excluded=declined_by(session, case.id, referral.pillar_code)
+        | lapsed_offerees(session, case.id, referral.pillar_code),
     )
     settle(
         session,
@@ -133,3 +135,20 @@ def route_task(session: Session, *, event: ReferralRouteRequested, routing: Rout
         broadcast_size=routing.broadcast_size,
     )
     refresh_case_status(session, case)
+
+
+def lapsed_offerees(session: Session, case_id: uuid.UUID, pillar: str) -> frozenset[uuid.UUID]:
+    """Coordinators offered a task of this case for this pillar who let it lapse: the
+    task was withdrawn for want of an answer while their offer still stood."""
+    rows = session.scalars(
+        select(ReferralOffer.coordinator_id)
+        .join(Referral, Referral.id == ReferralOffer.referral_id)
+        .where(
+            Referral.case_id == case_id,
+            Referral.pillar_code == pillar,
+            Referral.status == State.CANCELLED.value,
+            Referral.reason_code == Reason.NO_RESPONSE.value,
+            ReferralOffer.state == "offered",
+        )
+    )
+    return frozenset(rows)

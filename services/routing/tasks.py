@@ -1,4 +1,4 @@
-"""Celery entry point of the routing worker: parse the envelope, call the handler."""
+"""Celery entry points of the routing worker: parse, call one function, return."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from services.routing import handlers
 from shared import bus
 from shared.db import UowFactory
+from shared.deadline_scan import scan_deadlines
 from shared.events import Envelope
 
 
@@ -27,3 +28,8 @@ def register(app: Celery, *, uow_factory: UowFactory, routing: handlers.Routing)
         handlers.handle(
             uow_factory=uow_factory, envelope=Envelope.model_validate(envelope), routing=routing
         )
+
+    # No retries: the scheduler sends the next scan within one period, and it does the same.
+    @app.task(name=bus.TASK_SCAN_DEADLINES, queue=bus.QUEUE_ROUTING)
+    def scan() -> None:
+        scan_deadlines(uow_factory=uow_factory, policy=routing.deadlines, now=routing.now())

@@ -17,7 +17,7 @@ import redis
 from aiosmtpd.controller import Controller
 
 from sekber_cli.embedded import free_port
-from sekber_cli.supervisor import Supervisor, sekber_children, wait_for_http
+from sekber_cli.supervisor import READY_LINES, Supervisor, sekber_children, wait_for_http
 from shared.config import Settings
 
 
@@ -56,7 +56,8 @@ class SmtpServer:
 
 
 class Stack:
-    """intake, routing, notify and relay as real processes (the same ones `sekber up` runs)."""
+    """intake, routing, notify, relay and the scheduler as real processes (the same ones
+    `sekber up` runs)."""
 
     def __init__(self, *, settings: Settings, smtp_port: int) -> None:
         self.settings = settings
@@ -78,6 +79,8 @@ class Stack:
             "SEKBER_TASK_TIME_LIMIT_SECONDS": str(settings.task_time_limit_seconds),
             # Keep the reconciliation sweep out of the way: these tests prove the broker path.
             "SEKBER_RECONCILE_AFTER_SECONDS": "600",
+            # Scan deadlines often, so a test sees the scheduler at work within seconds.
+            "SEKBER_DEADLINE_SCAN_SECONDS": "3",
             "SEKBER_LOG_LEVEL": "INFO",
         }
         self.supervisor = Supervisor(
@@ -97,13 +100,13 @@ class Stack:
         self.supervisor.start()
         if not wait_for_http(f"{self.base_url}/healthz", timeout=60):
             raise RuntimeError("intake did not answer /healthz within 60 s")
-        for worker in ("routing", "notify"):
-            self.wait_worker_ready(worker)
+        for service in ("routing", "notify", "scheduler"):
+            self.wait_worker_ready(service)
         return self
 
     def wait_worker_ready(self, worker: str, timeout: float = 60) -> None:
-        if not self.supervisor.wait_for_output(worker, " ready.", timeout=timeout):
-            raise RuntimeError(f"{worker} worker not ready: {self.supervisor.output(worker)[-20:]}")
+        if not self.supervisor.wait_for_output(worker, READY_LINES[worker], timeout=timeout):
+            raise RuntimeError(f"{worker} not ready: {self.supervisor.output(worker)[-20:]}")
 
     def stop(self) -> None:
         self.http.close()

@@ -13,7 +13,7 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
-APP_SERVICES = ("migrate", "intake", "routing", "notify", "relay")
+APP_SERVICES = ("migrate", "intake", "routing", "notify", "relay", "scheduler")
 SECRETS = {"POSTGRES_PASSWORD": "not-a-real-password", "SEKBER_SECRET_KEY": "not-a-real-key"}
 
 
@@ -97,6 +97,7 @@ def test_every_app_service_runs_the_same_image(services: dict[str, Any]) -> None
     assert commands["routing"] == ["sekber", "routing"]
     assert commands["notify"] == ["sekber", "notify"]
     assert commands["relay"] == ["sekber", "relay"]
+    assert commands["scheduler"] == ["sekber", "scheduler"]
     assert "sekber migrate" in " ".join(commands["migrate"])
 
 
@@ -125,4 +126,11 @@ def test_services_start_after_their_dependencies(services: dict[str, Any]) -> No
         assert needs["migrate"]["condition"] == "service_completed_successfully"
         assert services[name]["restart"] == "unless-stopped"
     assert services["migrate"]["restart"] == "no"
+
+
+def test_the_scheduler_starts_after_redis_and_the_migration(services: dict[str, Any]) -> None:
+    needs = services["scheduler"]["depends_on"]
+    assert needs["redis"]["condition"] == "service_healthy"
+    assert needs["migrate"]["condition"] == "service_completed_successfully"
+    assert services["scheduler"]["restart"] == "unless-stopped"
     assert "healthcheck" in services["postgres"] and "healthcheck" in services["redis"]

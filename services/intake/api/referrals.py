@@ -6,7 +6,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response
 
 from services.intake import referrals
-from services.intake.deps import CorrelationIdDep, UowFactoryDep
+from services.intake.deps import CorrelationIdDep, OptionalActorDep, UowFactoryDep
 from services.intake.schemas import ReferralCreate, ReferralCreated
 
 router = APIRouter(tags=["referrals"])
@@ -38,15 +38,20 @@ def submit_referral(
     response: Response,
     uow_factory: UowFactoryDep,
     correlation_id: CorrelationIdDep,
+    actor: OptionalActorDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ReferralCreated:
-    """Submit a referral. Answers only after the case and its event are committed."""
+    """Submit a referral. Answers only after the case and its event are committed.
+
+    The sender (who may later cancel its tasks) is the X-Sekber-Actor when given, else the
+    case worker named in the reporter: `case_worker:<e-mail>`, or `case_worker:<name>`."""
     result = referrals.submit_referral(
         uow_factory=uow_factory,
         data=body,
         idempotency_key=idempotency_key,
         correlation_id=correlation_id,
         today=date.today(),
+        reported_by=actor.label if actor else None,
     )
     location = f"/api/v1/cases/{result.case.id}"
     response.headers["Location"] = location

@@ -25,8 +25,9 @@ class EmailChannel(Channel):
         # A stable Message-ID lets mail clients fold a rare duplicate into one.
         mail["Message-ID"] = make_msgid(idstring=message.notification_id, domain="sekber")
         mail["X-Sekber-Notification-Id"] = message.notification_id
-        mail["Content-Language"] = message.language
         mail.set_content(message.body)
+        # After set_content, which drops every Content-* header set before it.
+        mail["Content-Language"] = message.language
         try:
             with smtplib.SMTP(
                 self._s.smtp_host, self._s.smtp_port, timeout=self._s.smtp_timeout_seconds

@@ -1,16 +1,23 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 
 from services.intake.app import create_app
+from services.routing import handlers
 from shared.config import Settings
 from shared.db import UowFactory
-from shared.models import Case, OutboxEvent
+from shared.directory import SnapshotCache
+from shared.events import Envelope
+from shared.models import Case, CaseEvent, OutboxEvent, Referral, ReferralOffer, Region
+from tests.integration.factories import route
 
 
 @pytest.fixture(scope="module")
@@ -48,3 +55,186 @@ def counts(uow_factory: UowFactory) -> tuple[int, int]:
         cases = uow.session.scalar(select(func.count()).select_from(Case)) or 0
         events = uow.session.scalar(select(func.count()).select_from(OutboxEvent)) or 0
     return cases, events
+
+
+# --- Working referral tasks (test_workflow_*) -------------------------------------------
+# These tests put coordinators in Kalimantan Tengah (62) and Kalimantan Selatan (63), each
+# test in a kecamatan of its own and only at kecamatan or village level, so that no test's
+# coordinators are candidates for another's tasks (routing never looks sideways).
+
+SUPERVISOR = {"X-Sekber-Actor": "supervisor:sekber-jatim", "X-Sekber-Actor-Name": "Bu Ratna"}
+SENDER_ID = "sri.wahyuni@puskesos.example"
+SENDER = {"X-Sekber-Actor": f"case_worker:{SENDER_ID}", "X-Sekber-Actor-Name": "Sri Wahyuni"}
+
+
+@dataclass(frozen=True)
+class Area:
+    district: str
+    village: str
+
+
+@pytest.fixture(scope="session")
+def fresh_areas(uow_factory: UowFactory) -> Iterator[Area]:
+    """Every kecamatan of provinces 62 and 63 with one of its villages, handed out once."""
+    with uow_factory() as uow:
+        villages = uow.session.scalars(
+            select(Region.code)
+            .where(
+                Region.level == "village",
+                or_(Region.code.like("62.%"), Region.code.like("63.%")),
+            )
+            .order_by(Region.code)
+        ).all()
+    first: dict[str, str] = {}
+    for code in villages:
+        first.setdefault(code.rsplit(".", 1)[0], code)
+    return iter(Area(district, village) for district, village in first.items())
+
+
+@pytest.fixture
+def area(fresh_areas: Iterator[Area]) -> Area:
+    return next(fresh_areas)
+
+
+@pytest.fixture
+def clock(client: TestClient) -> Iterator[Callable[[datetime], None]]:
+    """Set the API's clock for this test; the real one comes back afterwards."""
+    state = client.app.state  # type: ignore[attr-defined]
+    real = state.clock
+
+    def set_now(now: datetime) -> None:
+        state.clock = lambda: now
+
+    yield set_now
+    state.clock = real
+
+
+def as_coordinator(coordinator_id: uuid.UUID, name: str | None = None) -> dict[str, str]:
+    headers = {"X-Sekber-Actor": f"coordinator:{coordinator_id}"}
+    if name:
+        headers["X-Sekber-Actor-Name"] = name
+    return headers
+
+
+def new_case(
+    client: TestClient,
+    area: Area,
+    *,
+    category: str = "LUT",
+    urgency: str = "high",
+    name: str = "Siti Aminah",
+    headers: dict[str, str] | None = None,
+) -> uuid.UUID:
+    """A case submitted through the API by the sender (unless other headers are given)."""
+    body = referral(
+        category=category,
+        village_code=area.village,
+        urgency=urgency,
+        beneficiary={"name": name, "nik": "3508014203480001"},
+    )
+    response = client.post(
+        "/api/v1/referrals", json=body, headers=SENDER if headers is None else headers
+    )
+    assert response.status_code == 201, response.text
+    return uuid.UUID(response.json()["case_id"])
+
+
+def routed_case(client: TestClient, uow_factory: UowFactory, area: Area, **kwargs: Any) -> Referral:
+    """A case submitted and routed; its one task."""
+    case_id = new_case(client, area, **kwargs)
+    route(uow_factory, case_id)
+    [task] = tasks_of(uow_factory, case_id)
+    return task
+
+
+def route_requested(uow_factory: UowFactory, case_id: uuid.UUID) -> None:
+    """Deliver the case's ReferralRouteRequested events to routing (again: it dedupes)."""
+    with uow_factory() as uow:
+        envelopes = [
+            Envelope.model_validate(e)
+            for e in uow.session.scalars(
+                select(OutboxEvent.envelope)
+                .where(
+                    OutboxEvent.case_id == case_id,
+                    OutboxEvent.event_type == "ReferralRouteRequested",
+                )
+                .order_by(OutboxEvent.id)
+            )
+        ]
+    for envelope in envelopes:
+        handlers.handle(
+            uow_factory=uow_factory,
+            envelope=envelope,
+            routing=handlers.Routing(directory=SnapshotCache(check_every=0)),
+        )
+
+
+def tasks_of(uow_factory: UowFactory, case_id: uuid.UUID) -> list[Referral]:
+    with uow_factory() as uow:
+        return list(
+            uow.session.scalars(
+                select(Referral)
+                .where(Referral.case_id == case_id)
+                .order_by(Referral.created_at, Referral.id)
+            )
+        )
+
+
+def task(uow_factory: UowFactory, referral_id: uuid.UUID) -> Referral:
+    with uow_factory() as uow:
+        return uow.session.get_one(Referral, referral_id)
+
+
+def timeline(uow_factory: UowFactory, case_id: uuid.UUID) -> list[CaseEvent]:
+    with uow_factory() as uow:
+        return list(
+            uow.session.scalars(
+                select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+            )
+        )
+
+
+def outbox_types(uow_factory: UowFactory, case_id: uuid.UUID) -> list[str]:
+    with uow_factory() as uow:
+        return list(
+            uow.session.scalars(
+                select(OutboxEvent.event_type)
+                .where(OutboxEvent.case_id == case_id)
+                .order_by(OutboxEvent.id)
+            )
+        )
+
+
+def offers_of(uow_factory: UowFactory, referral_id: uuid.UUID) -> dict[uuid.UUID, str]:
+    with uow_factory() as uow:
+        return {
+            o.coordinator_id: o.state
+            for o in uow.session.scalars(
+                select(ReferralOffer).where(ReferralOffer.referral_id == referral_id)
+            )
+        }
+
+
+def snapshot(uow_factory: UowFactory, referral_id: uuid.UUID) -> dict[str, Any]:
+    """Everything an action could change: the task's row, its case, and the case's counts."""
+    with uow_factory() as uow:
+        s = uow.session
+        row = s.get_one(Referral, referral_id)
+        case = s.get_one(Case, row.case_id)
+
+        def count(model: Any, *where: Any) -> int:
+            return s.scalar(select(func.count()).select_from(model).where(*where)) or 0
+
+        return {
+            "task": {c.key: getattr(row, c.key) for c in Referral.__table__.columns},
+            "case_status": case.status,
+            "tasks": count(Referral, Referral.case_id == case.id),
+            "timeline": count(CaseEvent, CaseEvent.case_id == case.id),
+            "outbox": count(OutboxEvent, OutboxEvent.case_id == case.id),
+            "offers": {
+                o.coordinator_id: o.state
+                for o in s.scalars(
+                    select(ReferralOffer).where(ReferralOffer.referral_id == referral_id)
+                )
+            },
+        }

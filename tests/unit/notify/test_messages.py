@@ -1,15 +1,24 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
 
-from services.notify.messages import render
+from services.notify import wording
+from services.notify.messages import LANGUAGES, TEMPLATES, kinds, render
+from services.notify.recipients import KINDS, Audience
+
+NIK = "3508015203800001"
+FULL_NAME = "Siti Aminah"
+# Messages about the case as a whole (CaseClosed) have no task: no pillar, no purpose.
+CASE_LEVEL_KINDS = {"case_resolved"}
 
 
-def context() -> dict[str, Any]:
+def case_context() -> dict[str, Any]:
     return {
         "recipient": "Tagana Kabupaten Lumajang",
+        "audience": "coordinator",
         "tracking_code": "SKB-2611-ABC123",
         "category_code": "KBA",
         "category_id": "Korban Bencana Alam",
@@ -19,9 +28,37 @@ def context() -> dict[str, Any]:
         "kecamatan": "Tempursari",
         "kab_kota": "Kabupaten Lumajang",
         "initials": "S.A.",
-        "pillar": "Taruna Siaga Bencana",
-        "purpose": "Kaji cepat",
         "link": "http://sekber.example/api/v1/cases/1",
+    }
+
+
+def context() -> dict[str, Any]:
+    return {
+        **case_context(),
+        "pillar": "Taruna Siaga Bencana",
+        "pillar_en": "Disaster Preparedness Cadets",
+        "purpose": "Kaji cepat",
+        "purpose_en": "Rapid assessment",
+    }
+
+
+def facts() -> dict[str, Any]:
+    """What context.facts_in_words makes of every fact an event can carry."""
+    step_id, step_en = wording.step("accept")
+    sekber_id, sekber_en = wording.sekber(1, "Kabupaten Lumajang")
+    due = datetime(2026, 11, 27, 10, 0, tzinfo=UTC)
+    return {
+        "offered_count": 3,
+        "unit": None,
+        "step_id": step_id,
+        "step_en": step_en,
+        "due_id": wording.local_time(due, "id"),
+        "due_en": wording.local_time(due, "en"),
+        "level": 1,
+        "sekber_id": sekber_id,
+        "sekber_en": sekber_en,
+        "outcomes_id": [wording.outcome("service_given")[0], wording.outcome("cancelled")[0]],
+        "outcomes_en": [wording.outcome("service_given")[1], wording.outcome("cancelled")[1]],
     }
 
 
@@ -36,16 +73,63 @@ def test_an_assignment_reads_in_english_for_english_speakers() -> None:
     message = render("referral_assigned", language="en", context=context())
     assert message.subject.startswith("[Sekber] New referral SKB-2611-ABC123")
     assert "Tempursari sub-district" in message.body
+    assert "Disaster Preparedness Cadets" in message.body
+    assert "Rapid assessment" in message.body
 
 
 def test_an_unknown_language_falls_back_to_bahasa_indonesia() -> None:
     assert "Rujukan baru" in render("referral_assigned", language="jv", context=context()).subject
 
 
-@pytest.mark.parametrize("kind", ["referral_assigned", "referral_unroutable"])
-@pytest.mark.parametrize("language", ["id", "en"])
-def test_messages_carry_no_more_than_the_context_gives(kind: str, language: str) -> None:
-    message = render(kind, language=language, context=context())
+def test_every_kind_a_plan_can_name_has_a_template_in_every_language() -> None:
+    assert set(kinds()) == KINDS
+    for language in LANGUAGES:
+        assert {p.name.removesuffix(".txt.j2") for p in (TEMPLATES / language).iterdir()} == KINDS
+
+
+@pytest.mark.parametrize("audience", list(Audience))
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_message_renders_whole_from_what_its_context_gives(
+    kind: str, language: str, audience: Audience
+) -> None:
+    base = case_context() if kind in CASE_LEVEL_KINDS else context()
+    message = render(kind, language=language, context={**base, **facts(), "audience": audience})
     assert "SKB-2611-ABC123" in message.subject
+    assert "\n" not in message.subject and len(message.subject) <= 200
     assert message.body.endswith("\n")
-    assert "{{" not in message.body
+    for text in (message.subject, message.body):
+        assert "{{" not in text and "{%" not in text and "None" not in text
+        assert NIK not in text and FULL_NAME not in text
+
+
+def test_an_escalation_tells_the_reporter_who_follows_the_case_now() -> None:
+    ctx = {**context(), **facts(), "audience": "reporter"}
+    message = render("referral_escalated", language="id", context=ctx)
+    assert (
+        message.subject == "[Sekber] Kasus SKB-2611-ABC123 kini dipantau Sekber Kabupaten Lumajang"
+    )
+    assert message.body.startswith("Yth. Bapak/Ibu pengirim rujukan,")
+
+
+def test_an_escalation_asks_the_supervisors_to_act() -> None:
+    ctx = {**context(), **facts(), "audience": "supervisors"}
+    message = render("referral_escalated", language="en", context=ctx)
+    assert (
+        message.subject
+        == "[Sekber] Escalation level 1: case SKB-2611-ABC123 (Disaster Preparedness Cadets)"
+    )
+    assert "raised to the Sekber of Kabupaten Lumajang" in message.body
+
+
+def test_a_resolved_case_lists_its_outcomes_in_words() -> None:
+    message = render("case_resolved", language="id", context={**case_context(), **facts()})
+    assert "  - layanan telah diberikan\n  - dibatalkan\n" in message.body
+
+
+def test_an_accepted_referral_names_a_unit_but_not_a_person() -> None:
+    ctx = {**context(), **facts(), "audience": "reporter"}
+    unnamed = render("case_accepted", language="id", context=ctx).body
+    named = render("case_accepted", language="id", context={**ctx, "unit": "UPT PSBR Jember"})
+    assert "diterima oleh Taruna Siaga Bencana (UPT PSBR Jember).\n" in named.body
+    assert "diterima oleh Taruna Siaga Bencana.\n" in unnamed

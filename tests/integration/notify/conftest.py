@@ -1,0 +1,54 @@
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from services.notify import handlers
+from services.notify.channels.base import Channel
+from services.notify.channels.email import EmailChannel
+from shared.config import Settings
+from shared.db import UowFactory
+from shared.events import Envelope
+from tests.e2e.stack import SmtpServer
+
+BASE_URL = "http://sekber.test"
+MAX_ATTEMPTS = 6
+
+Notify = Callable[[Envelope], None]
+
+
+@pytest.fixture(scope="session")
+def smtp() -> Iterator[SmtpServer]:
+    """A real SMTP server (aiosmtpd) that keeps every message; tests tell theirs apart by
+    the case's tracking code."""
+    with SmtpServer() as server:
+        yield server
+
+
+def email_channel(port: int) -> EmailChannel:
+    settings = Settings(
+        environment="test", smtp_host="127.0.0.1", smtp_port=port, smtp_starttls=False
+    )
+    return EmailChannel(settings)
+
+
+@pytest.fixture(scope="session")
+def channels(smtp: SmtpServer) -> dict[str, Channel]:
+    return {"email": email_channel(smtp.port)}
+
+
+@pytest.fixture
+def notify(uow_factory: UowFactory, channels: dict[str, Channel]) -> Notify:
+    """The notify worker's handler, as its Celery task calls it."""
+
+    def handle(envelope: Envelope) -> None:
+        handlers.handle(
+            uow_factory=uow_factory,
+            envelope=envelope,
+            channels=channels,
+            base_url=BASE_URL,
+            max_attempts=MAX_ATTEMPTS,
+        )
+
+    return handle

@@ -1,0 +1,59 @@
+"""A mail the server did not take is retried, shows on the case timeline, and is sent once."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from sekber_cli.embedded import free_port
+from services.notify import handlers
+from services.notify.channels.base import Channel
+from shared.db import UowFactory
+from shared.events import ReferralDeadlineApproaching
+from tests.e2e.stack import SmtpServer
+from tests.integration.notify import scenes
+from tests.integration.notify.conftest import BASE_URL, MAX_ATTEMPTS, email_channel
+
+VILLAGE = "73.01.01.1003"  # Benteng Selatan, Kepulauan Selayar
+
+
+def test_a_refused_mail_is_retried_and_sent_once_while_the_inbox_entry_stands(
+    uow_factory: UowFactory, smtp: SmtpServer, channels: dict[str, Channel]
+) -> None:
+    tksk = scenes.coordinator(uow_factory, pillar="TKSK", region="73.01.01")
+    scene = scenes.open_case(uow_factory, village=VILLAGE, assigned_to=tksk)
+    envelope = scenes.wrap(
+        scene,
+        ReferralDeadlineApproaching(
+            case_id=scene.case_id,
+            referral_id=scene.referral_id,
+            step="accept",
+            due_at=datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
+        ),
+    )
+    down = {"email": email_channel(free_port())}  # nothing listens there
+
+    def handle(with_channels: dict[str, Channel]) -> None:
+        handlers.handle(
+            uow_factory=uow_factory,
+            envelope=envelope,
+            channels=with_channels,
+            base_url=BASE_URL,
+            max_attempts=MAX_ATTEMPTS,
+        )
+
+    with pytest.raises(handlers.DeliveryFailed):
+        handle(down)
+    states = {n.channel: (n.state, n.attempts) for n in scenes.notifications(uow_factory, envelope)}
+    assert states == {"inapp": ("sent", 1), "email": ("failed", 1)}
+
+    handle(channels)
+    handle(channels)
+
+    states = {n.channel: (n.state, n.attempts) for n in scenes.notifications(uow_factory, envelope)}
+    assert states == {"inapp": ("sent", 1), "email": ("sent", 2)}
+    assert len(smtp.mailbox.for_tracking_code(scene.tracking_code)) == 1
+    assert [
+        e.kind for e in scenes.timeline(uow_factory, scene) if e.kind.startswith("notification_")
+    ] == ["notification_delivered", "notification_failed", "notification_sent"]
