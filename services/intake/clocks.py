@@ -12,6 +12,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, case
 
 from services.intake.schemas import DueTimes
+from shared.deadline_scan import clocks_of
+from shared.domain import deadline_actions
 from shared.domain.deadlines import DeadlinePolicy, Standing, Step
 from shared.domain.lifecycle import State
 from shared.models import Referral
@@ -19,28 +21,9 @@ from shared.models import Referral
 _HELD = (State.REQUESTED, State.ACCEPTED, State.IN_PROGRESS, State.ON_HOLD)
 
 
-def open_steps(referral: Referral) -> list[tuple[Step, datetime, datetime]]:
-    """The steps whose clock runs now, as (step, started, due).
-
-    Accepting is open while the task is requested; first contact from acceptance until
-    the work starts; resolving from assignment until the task ends.
-    """
-    status = State(referral.status)
-    steps: list[tuple[Step, datetime, datetime]] = []
-    if status is State.REQUESTED and referral.assigned_at and referral.accept_due_at:
-        steps.append((Step.ACCEPT, referral.assigned_at, referral.accept_due_at))
-    if status is State.ACCEPTED and referral.accepted_at and referral.contact_due_at:
-        steps.append((Step.FIRST_CONTACT, referral.accepted_at, referral.contact_due_at))
-    if status in _HELD and referral.assigned_at and referral.resolve_due_at:
-        steps.append((Step.RESOLVE, referral.assigned_at, referral.resolve_due_at))
-    return steps
-
-
 def standing(referral: Referral, *, policy: DeadlinePolicy, now: datetime) -> dict[Step, Standing]:
-    return {
-        step: policy.standing(start=start, due=due, now=now)
-        for step, start, due in open_steps(referral)
-    }
+    """Each open step's standing: the same reading the deadline scheduler acts on."""
+    return deadline_actions.standings(clocks_of(referral), now=now, policy=policy)
 
 
 def due_times(referral: Referral) -> DueTimes:
