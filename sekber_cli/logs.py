@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import logging
 import sys
+from typing import Literal
+
+from shared.logcontext import CorrelationFilter, JsonFormatter, text_format
 
 
-def configure(level: str, *, name: str) -> None:
-    logging.basicConfig(
-        level=level.upper(),
-        stream=sys.stderr,
-        format=f"%(asctime)s %(levelname)-5s {name} %(name)s: %(message)s",
-        force=True,
-    )
+def configure(level: str, *, name: str, fmt: Literal["json", "text"] = "text") -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.addFilter(CorrelationFilter())
+    if fmt == "json":
+        handler.setFormatter(JsonFormatter(service=name))
+    else:
+        handler.setFormatter(logging.Formatter(text_format(name)))
+    logging.basicConfig(level=level.upper(), handlers=[handler], force=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sekber_cli import data, routing, services, up
+from sekber_cli import data, notifications, routing, services, up
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -12,6 +12,7 @@ app = typer.Typer(
     help="Sekber: joint case handling for East Java's social pillars.",
 )
 data.register(app)
+notifications.register(app)
 routing.register(app)
 services.register(app)
 up.register(app)

@@ -17,13 +17,16 @@ def intake() -> None:
     import uvicorn
 
     settings = get_settings()
-    logs.configure(settings.log_level, name="intake")
+    logs.configure(settings.log_level, name="intake", fmt=settings.effective_log_format)
     uvicorn.run(
         "services.intake.app:create_app",
         factory=True,
         host=settings.http_host,
         port=settings.http_port,
         log_level=settings.log_level.lower(),
+        # Keep the handler set up above: uvicorn's lines then carry the format and the
+        # correlation id too.
+        log_config=None,
         access_log=False,
         timeout_graceful_shutdown=10,
     )
@@ -34,7 +37,7 @@ def routing() -> None:
     from services.routing import worker
 
     settings = get_settings()
-    logs.configure(settings.log_level, name="routing")
+    logs.configure(settings.log_level, name="routing", fmt=settings.effective_log_format)
     worker.run(settings)
 
 
@@ -43,7 +46,7 @@ def notify() -> None:
     from services.notify import worker
 
     settings = get_settings()
-    logs.configure(settings.log_level, name="notify")
+    logs.configure(settings.log_level, name="notify", fmt=settings.effective_log_format)
     worker.run(settings)
 
 
@@ -53,7 +56,7 @@ def relay() -> None:
     from shared.db import uow_factory_for
 
     settings = get_settings()
-    logs.configure(settings.log_level, name="relay")
+    logs.configure(settings.log_level, name="relay", fmt=settings.effective_log_format)
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
@@ -74,7 +77,7 @@ def scheduler() -> None:
     from services.routing import scheduler as routing_scheduler
 
     settings = get_settings()
-    logs.configure(settings.log_level, name="scheduler")
+    logs.configure(settings.log_level, name="scheduler", fmt=settings.effective_log_format)
     routing_scheduler.run(settings)
 
 

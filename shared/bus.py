@@ -44,6 +44,7 @@ SUBSCRIPTIONS: dict[str, tuple[Subscriber, ...]] = {
     "ReferralDeadlineApproaching": (NOTIFY,),
     "ReferralEscalated": (NOTIFY,),
     "CaseClosed": (NOTIFY,),
+    "NotificationReplayRequested": (NOTIFY,),
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 from functools import lru_cache
 from typing import Literal
 
@@ -9,6 +11,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-in-production"
+WEBHOOK_SECRET_PREFIX = "whsec_"
 
 
 class Settings(BaseSettings):
@@ -58,7 +61,21 @@ class Settings(BaseSettings):
     smtp_sender: str = "Sekber Jatim <noreply@sekber.local>"
     smtp_timeout_seconds: float = 15.0
 
+    # A system-wide webhook feed (Standard Webhooks) of every notification; empty URL: off.
+    webhook_url: str = ""
+    # "whsec_" and the base64 of at least 24 random bytes; required when the URL is set.
+    webhook_secret: str = ""
+    webhook_language: Literal["id", "en"] = "id"
+    webhook_timeout_seconds: float = Field(default=15.0, gt=0)
+
+    # A WhatsApp/SMS gateway for coordinators with a phone; empty URL: off.
+    gateway_url: str = ""
+    gateway_token: str = ""
+    gateway_timeout_seconds: float = Field(default=15.0, gt=0)
+
     log_level: str = "INFO"
+    # json for a log collector, text for a terminal; unset: json in production only.
+    log_format: Literal["json", "text"] | None = None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
@@ -66,9 +83,37 @@ class Settings(BaseSettings):
             raise ValueError("SEKBER_SECRET_KEY must be set to a real secret in production")
         return self
 
+    @model_validator(mode="after")
+    def _require_channel_secrets(self) -> Settings:
+        if self.webhook_url and not _is_webhook_secret(self.webhook_secret):
+            raise ValueError(
+                "SEKBER_WEBHOOK_SECRET must be whsec_ and the base64 of at least 24 bytes"
+            )
+        if len(self.webhook_url) > 254:  # it is stored as each notification's address
+            raise ValueError("SEKBER_WEBHOOK_URL must be at most 254 characters")
+        if self.gateway_url and not self.gateway_token:
+            raise ValueError("SEKBER_GATEWAY_TOKEN must be set with SEKBER_GATEWAY_URL")
+        return self
+
+    @property
+    def effective_log_format(self) -> Literal["json", "text"]:
+        if self.log_format is not None:
+            return self.log_format
+        return "json" if self.environment == "production" else "text"
+
     @property
     def is_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite")
+
+
+def _is_webhook_secret(secret: str) -> bool:
+    if not secret.startswith(WEBHOOK_SECRET_PREFIX):
+        return False
+    try:
+        key = base64.b64decode(secret.removeprefix(WEBHOOK_SECRET_PREFIX), validate=True)
+    except binascii.Error:
+        return False
+    return len(key) >= 24
 
 
 @lru_cache(maxsize=1)

@@ -105,6 +105,15 @@ class CaseClosed(Event):
     outcomes: list[str]
 
 
+class NotificationReplayRequested(Event):
+    """Someone asked for a dead or failed notification to be delivered again; the row was
+    set back to pending with the event."""
+
+    type: ClassVar[str] = "NotificationReplayRequested"
+    notification_id: uuid.UUID
+    case_id: uuid.UUID
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
@@ -117,6 +126,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ReferralDeadlineApproaching,
         ReferralEscalated,
         CaseClosed,
+        NotificationReplayRequested,
     )
 }
 

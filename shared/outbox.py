@@ -19,7 +19,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from shared import bus
+from shared import bus, logcontext
 from shared.db import UowFactory
 from shared.events import Envelope, Event
 from shared.models import Case, OutboxEvent, ProcessedEvent
@@ -75,7 +75,10 @@ def relay_once(*, uow_factory: UowFactory, app: Celery, batch_size: int) -> int:
         try:
             for row in rows:
                 row.attempts += 1
-                bus.publish(app, Envelope.model_validate(row.envelope))
+                envelope = Envelope.model_validate(row.envelope)
+                with logcontext.correlated(envelope.correlation_id):
+                    sent = bus.publish(app, envelope)
+                    log.info("published %s %s to %d consumer(s)", envelope.type, envelope.id, sent)
                 row.published_at = utcnow()
                 published += 1
         finally:

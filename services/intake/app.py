@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from prometheus_client import CollectorRegistry
 
 from services.intake import errors
 from services.intake.api import (
@@ -10,13 +11,18 @@ from services.intake.api import (
     casework,
     health,
     inbox,
+    notifications,
     queue,
     reference,
     referrals,
     routing,
     rules,
 )
+from services.intake.api import metrics as metrics_api
+from services.intake.correlation import CorrelationId
 from services.intake.limits import BodySizeLimit
+from services.intake.metrics import HttpMetrics, OutboxCollector, RequestMetrics
+from services.intake.readiness import Readiness
 from services.intake.routing_schemas import RULES_MAX_BYTES
 from shared.config import Settings, get_settings
 from shared.db import uow_factory_for
@@ -49,8 +55,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Read once: a broken deadlines file stops the start, not a request.
     app.state.deadlines = deadlines.load(settings.deadlines_file)
     app.state.clock = utcnow
+    app.state.readiness = Readiness(
+        uow_factory=app.state.uow_factory,
+        database_url=settings.database_url,
+        redis_url=settings.redis_url,
+    )
+    app.state.metrics_registry = registry = CollectorRegistry()
+    registry.register(
+        OutboxCollector(uow_factory=app.state.uow_factory, clock=lambda: app.state.clock())
+    )
     errors.install(app)
     app.include_router(health.router)
+    app.include_router(metrics_api.router)
     for router in (
         referrals.router,
         queue.router,
@@ -60,7 +76,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routing.router,
         rules.router,
         reference.router,
+        notifications.router,
     ):
         app.include_router(router, prefix=API)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, per_path=LARGER_BODIES)
+    app.add_middleware(RequestMetrics, metrics=HttpMetrics(registry))
+    # Outermost, so even a refused body is answered (and logged) with its correlation id.
+    app.add_middleware(CorrelationId)
     return app

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from services.intake.errors import refused
 from services.intake.routing_schemas import RULES_MAX_BYTES
+from shared import logcontext
 from shared.config import Settings
 from shared.db import UowFactory, read_only
 from shared.directory import SnapshotCache
@@ -102,7 +103,8 @@ async def read_rules_text(request: Request) -> str:
 def get_correlation_id(
     x_correlation_id: Annotated[str | None, Header(max_length=64)] = None,
 ) -> str:
-    return x_correlation_id or uuid.uuid4().hex
+    """The request's correlation id, as the CorrelationId middleware chose it."""
+    return logcontext.current() or x_correlation_id or uuid.uuid4().hex
 
 
 def get_deadline_policy(request: Request) -> DeadlinePolicy:

@@ -9,7 +9,9 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from services.intake import correlation
 from services.intake.referrals import IdempotencyConflict, InvalidReferral
+from shared import logcontext
 from shared.domain.lifecycle import TransitionError
 from shared.rulestore import RuleSetError, RuleVersionTaken
 from shared.workflow import NotFound, StaleVersion
@@ -106,8 +108,13 @@ async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
 
 
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-    log.exception("unhandled error on %s %s", request.method, request.url.path)
-    return problem(500, [{"field": None, "loc": [], "msg": "internal error", "type": "server"}])
+    # Starlette runs this outside every middleware, the correlation's included.
+    correlation_id = correlation.of_request(request)
+    with logcontext.correlated(correlation_id):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+    response = problem(500, [{"field": None, "loc": [], "msg": "internal error", "type": "server"}])
+    response.headers[correlation.HEADER] = correlation_id
+    return response
 
 
 def install(app: FastAPI) -> None:

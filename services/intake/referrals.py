@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -18,6 +19,8 @@ from shared.domain.tracking import new_tracking_code
 from shared.events import CaseReceived
 from shared.models import Case, CaseEvent, Region
 from shared.outbox import add_event
+
+log = logging.getLogger(__name__)
 
 # Case.reported_by's length; a label from X-Sekber-Actor always fits (see deps.py).
 REPORTED_BY_MAX = 160
@@ -73,6 +76,7 @@ def submit_referral(
             except IntegrityError:
                 # A concurrent request with the same key won, or the tracking code collided.
                 continue
+            log.info("case %s received", case.id)
             return Submitted(case=case, replayed=False)
     raise RuntimeError("could not store the referral after 3 attempts")
 

@@ -7,6 +7,7 @@ identities, such as CSR partners) and a link.
 
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -54,8 +55,12 @@ def case_context(session: Session, *, case: Case, base_url: str) -> dict[str, An
         "kecamatan": _region_name(session, district),
         "kab_kota": _region_name(session, regency),
         "initials": initials(case.beneficiary_name),
-        "link": f"{base_url.rstrip('/')}/api/v1/cases/{case.id}",
+        "link": case_link(base_url, case.id),
     }
+
+
+def case_link(base_url: str, case_id: uuid.UUID) -> str:
+    return f"{base_url.rstrip('/')}/api/v1/cases/{case_id}"
 
 
 def facts_in_words(session: Session, facts: dict[str, Any]) -> dict[str, Any]:

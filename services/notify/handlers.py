@@ -20,12 +20,17 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from services.notify import messages, recipients
-from services.notify.channels.base import Channel, DeliveryError, OutgoingMessage
-from services.notify.context import message_context
+from services.notify.channels.base import (
+    Channel,
+    DeliveryError,
+    OutgoingMessage,
+    PermanentDeliveryError,
+)
+from services.notify.context import case_link, message_context
 from services.notify.recipients import INAPP
 from shared.db import UowFactory
-from shared.events import Envelope
-from shared.models import CaseEvent, Notification
+from shared.events import Envelope, NotificationReplayRequested
+from shared.models import Case, CaseEvent, Notification
 from shared.models.base import utcnow
 from shared.outbox import claim
 
@@ -46,9 +51,20 @@ def handle(
     base_url: str,
     max_attempts: int,
 ) -> None:
-    record(uow_factory=uow_factory, envelope=envelope, channels=channels, base_url=base_url)
-    deliver_pending(
-        uow_factory=uow_factory, event_id=envelope.id, channels=channels, max_attempts=max_attempts
+    event = envelope.event()
+    if isinstance(event, NotificationReplayRequested):
+        # The row was set back to pending with the event; delivery is idempotent, so a
+        # redelivered replay finds it sent and does nothing.
+        ids = [event.notification_id]
+    else:
+        record(uow_factory=uow_factory, envelope=envelope, channels=channels, base_url=base_url)
+        ids = _undelivered(uow_factory, envelope.id)
+    deliver(
+        uow_factory=uow_factory,
+        notification_ids=ids,
+        channels=channels,
+        base_url=base_url,
+        max_attempts=max_attempts,
     )
 
 
@@ -64,7 +80,8 @@ def record(
         session = uow.session
         if not claim(session, consumer=CONSUMER, event_id=envelope.id):
             return
-        plan = recipients.plan(session, event)
+        feeds = {name: c.feed for name, c in channels.items() if c.feed is not None}
+        plan = recipients.with_feeds(recipients.plan(session, event), feeds)
         for recipient in plan.recipients:
             context = message_context(session, plan=plan, recipient=recipient, base_url=base_url)
             text = messages.render(recipient.kind, language=recipient.language, context=context)
@@ -94,33 +111,53 @@ def record(
         uow.commit()
 
 
-def deliver_pending(
-    *, uow_factory: UowFactory, event_id: uuid.UUID, channels: dict[str, Channel], max_attempts: int
-) -> None:
+def _undelivered(uow_factory: UowFactory, event_id: uuid.UUID) -> list[uuid.UUID]:
     with uow_factory() as uow:
-        ids = uow.session.scalars(
-            select(Notification.id).where(
-                Notification.event_id == event_id,
-                Notification.channel != INAPP,
-                Notification.state.in_(("pending", "failed", "sending")),
+        return list(
+            uow.session.scalars(
+                select(Notification.id).where(
+                    Notification.event_id == event_id,
+                    Notification.channel != INAPP,
+                    Notification.state.in_(("pending", "failed", "sending")),
+                )
             )
-        ).all()
+        )
+
+
+def deliver(
+    *,
+    uow_factory: UowFactory,
+    notification_ids: list[uuid.UUID],
+    channels: dict[str, Channel],
+    base_url: str,
+    max_attempts: int,
+) -> None:
+    """Send each notification that is not sent, dead or held by another sender."""
     failures = []
-    for notification_id in ids:
-        note = _lease(uow_factory, notification_id)
-        if note is None:
+    for notification_id in notification_ids:
+        leased = _lease(uow_factory, notification_id)
+        if leased is None:
             continue
+        note, tracking_code = leased
         channel = channels.get(note.channel)
         try:
             if channel is None:
                 raise DeliveryError(f"channel {note.channel} is not configured")
             channel.send(
                 OutgoingMessage(
-                    str(note.id), note.address or "", note.subject, note.body, note.language
+                    str(note.id),
+                    note.address or "",
+                    note.subject,
+                    note.body,
+                    note.language,
+                    kind=note.kind,
+                    tracking_code=tracking_code,
+                    link=case_link(base_url, note.case_id),
                 )
             )
         except DeliveryError as exc:
-            dead = note.attempts >= max_attempts
+            permanent = isinstance(exc, PermanentDeliveryError)
+            dead = permanent or note.attempts >= max_attempts
             _finish(uow_factory, note.id, state="dead" if dead else "failed", error=str(exc))
             log.warning(
                 "notification %s via %s failed (attempt %d): %s",
@@ -137,8 +174,9 @@ def deliver_pending(
         raise DeliveryFailed(f"{len(failures)} notification(s) to retry")
 
 
-def _lease(uow_factory: UowFactory, notification_id: uuid.UUID) -> Notification | None:
-    """Take the row for sending unless someone else holds it or it is done."""
+def _lease(uow_factory: UowFactory, notification_id: uuid.UUID) -> tuple[Notification, str] | None:
+    """Take the row for sending unless someone else holds it or it is done; with the case's
+    tracking code."""
     now = utcnow()
     with uow_factory() as uow:
         result = uow.session.execute(
@@ -155,8 +193,9 @@ def _lease(uow_factory: UowFactory, notification_id: uuid.UUID) -> Notification 
         if not result.rowcount:  # type: ignore[attr-defined]
             return None
         note = uow.session.get_one(Notification, notification_id)
+        tracking_code = uow.session.get_one(Case, note.case_id).tracking_code
         uow.commit()
-        return note
+        return note, tracking_code
 
 
 def _finish(

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.notify.channels.base import Feed
 from shared.domain.lifecycle import Action
 from shared.events import (
     CaseClosed,
@@ -36,6 +37,7 @@ from shared.models import Case, Coordinator, Referral, ReferralOffer
 
 INAPP = "inapp"
 EMAIL = "email"
+GATEWAY = "gateway"  # WhatsApp/SMS, to a coordinator's phone
 REPORTER = "reporter"
 # The province-wide queue of tasks that found nobody at any level.
 SUPERVISORS = "sekber-supervisors"
@@ -45,6 +47,9 @@ class Audience(StrEnum):
     COORDINATOR = "coordinator"
     SUPERVISORS = "supervisors"
     REPORTER = "reporter"
+    # A system-wide feed (the webhook): worded for staff, never shown an identity a pillar
+    # may not see.
+    FEED = "feed"
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +76,8 @@ def _coordinator(coordinator: Coordinator, kind: str) -> Recipient:
     addresses = {INAPP: coordinator.name}
     if coordinator.email:
         addresses[EMAIL] = coordinator.email
+    if coordinator.phone:
+        addresses[GATEWAY] = coordinator.phone
     return Recipient(
         key=str(coordinator.id),
         name=coordinator.name,
@@ -197,6 +204,25 @@ KINDS = frozenset(
         "case_resolved",
     }
 )
+
+
+def with_feeds(plan: Plan, feeds: dict[str, Feed]) -> Plan:
+    """The plan plus, for each feed channel (the webhook), one recipient per kind of message
+    the event calls for, keyed "<channel>:<kind>"."""
+    kinds = dict.fromkeys(r.kind for r in plan.recipients)
+    extra = [
+        Recipient(
+            key=f"{channel}:{kind}",
+            name="Sekber",
+            kind=kind,
+            audience=Audience.FEED,
+            language=feed.language,
+            addresses={channel: feed.address},
+        )
+        for channel, feed in feeds.items()
+        for kind in kinds
+    ]
+    return Plan(plan.case_id, plan.referral_id, [*plan.recipients, *extra], plan.facts)
 
 
 def handles(event: Event) -> bool:

@@ -9,7 +9,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.notify import handlers
 from services.notify.channels.base import Channel
-from shared import bus
+from shared import bus, logcontext
 from shared.db import UowFactory
 from shared.events import Envelope
 
@@ -30,10 +30,12 @@ def register(
         max_retries=MAX_ATTEMPTS,
     )
     def on_event(envelope: dict[str, Any]) -> None:
-        handlers.handle(
-            uow_factory=uow_factory,
-            envelope=Envelope.model_validate(envelope),
-            channels=channels,
-            base_url=base_url,
-            max_attempts=MAX_ATTEMPTS,
-        )
+        parsed = Envelope.model_validate(envelope)
+        with logcontext.consuming(parsed, consumer=handlers.CONSUMER):
+            handlers.handle(
+                uow_factory=uow_factory,
+                envelope=parsed,
+                channels=channels,
+                base_url=base_url,
+                max_attempts=MAX_ATTEMPTS,
+            )

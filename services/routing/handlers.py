@@ -61,7 +61,7 @@ def handle(*, uow_factory: UowFactory, envelope: Envelope, routing: Routing) -> 
         else:
             route_task(uow.session, event=event, routing=routing)
         uow.commit()
-    log.info("%s %s routed [correlation %s]", envelope.type, envelope.id, envelope.correlation_id)
+    log.info("%s %s routed", envelope.type, envelope.id)
 
 
 def _locked_case(session: Session, case_id: object) -> Case:

@@ -8,7 +8,7 @@ from celery import Celery
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.routing import handlers
-from shared import bus
+from shared import bus, logcontext
 from shared.db import UowFactory
 from shared.deadline_scan import scan_deadlines
 from shared.events import Envelope
@@ -25,9 +25,9 @@ def register(app: Celery, *, uow_factory: UowFactory, routing: handlers.Routing)
         max_retries=8,
     )
     def on_event(envelope: dict[str, Any]) -> None:
-        handlers.handle(
-            uow_factory=uow_factory, envelope=Envelope.model_validate(envelope), routing=routing
-        )
+        parsed = Envelope.model_validate(envelope)
+        with logcontext.consuming(parsed, consumer=handlers.CONSUMER):
+            handlers.handle(uow_factory=uow_factory, envelope=parsed, routing=routing)
 
     # No retries: the scheduler sends the next scan within one period, and it does the same.
     @app.task(name=bus.TASK_SCAN_DEADLINES, queue=bus.QUEUE_ROUTING)

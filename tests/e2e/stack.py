@@ -82,6 +82,8 @@ class Stack:
             # Scan deadlines often, so a test sees the scheduler at work within seconds.
             "SEKBER_DEADLINE_SCAN_SECONDS": "3",
             "SEKBER_LOG_LEVEL": "INFO",
+            # As in production: one JSON object a line, with the correlation id.
+            "SEKBER_LOG_FORMAT": "json",
         }
         self.supervisor = Supervisor(
             sekber_children(python=sys.executable), env=env, on_line=_echo, grace=15

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from services.notify.channels.base import Channel
 from services.notify.channels.email import EmailChannel
+from services.notify.channels.gateway import GatewayChannel
+from services.notify.channels.webhook import WebhookChannel
 from shared.config import Settings
 
 
@@ -13,4 +15,8 @@ def enabled_channels(settings: Settings) -> dict[str, Channel]:
     channels: dict[str, Channel] = {}
     if settings.smtp_host:
         channels["email"] = EmailChannel(settings)
+    if settings.gateway_url:
+        channels["gateway"] = GatewayChannel(settings)
+    if settings.webhook_url:
+        channels["webhook"] = WebhookChannel(settings)
     return channels

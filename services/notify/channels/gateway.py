@@ -1,0 +1,51 @@
+"""Short messages over a WhatsApp/SMS gateway, to coordinators who have a phone.
+
+The gateway is asked to honour an idempotency key (the notification id), so a repeated
+request after a crash is sent once.
+"""
+
+from __future__ import annotations
+
+import httpx
+
+from services.notify.channels.base import Channel, DeliveryError, OutgoingMessage
+from shared.config import Settings
+
+# A chat message or an SMS should fit on a phone screen; the link leads to the rest.
+SHORT_BODY = 300
+
+
+def short_text(message: OutgoingMessage) -> str:
+    body = message.body.strip()
+    if len(body) > SHORT_BODY:
+        body = body[:SHORT_BODY].rsplit("\n", 1)[0].rstrip() + " …"
+    parts = [message.subject, body]
+    if message.link and message.link not in body:
+        parts.append(message.link)
+    return "\n\n".join(parts)
+
+
+class GatewayChannel(Channel):
+    name = "gateway"
+
+    def __init__(self, settings: Settings) -> None:
+        self._url = settings.gateway_url
+        self._token = settings.gateway_token
+        self._timeout = settings.gateway_timeout_seconds
+
+    def send(self, message: OutgoingMessage) -> None:
+        payload = {
+            "to": message.address,
+            "text": short_text(message),
+            "idempotency_key": message.notification_id,
+        }
+        headers = {
+            "authorization": f"Bearer {self._token}",
+            "idempotency-key": message.notification_id,
+        }
+        try:
+            response = httpx.post(self._url, json=payload, headers=headers, timeout=self._timeout)
+        except httpx.HTTPError as exc:
+            raise DeliveryError(f"gateway: {exc!r}") from exc
+        if not response.is_success:
+            raise DeliveryError(f"gateway: HTTP {response.status_code}")
