@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
+import tempfile
 import threading
 from datetime import timedelta
 
@@ -34,11 +37,19 @@ def intake() -> None:
 
 def routing() -> None:
     """The routing worker (Celery, queue sekber.routing)."""
-    from services.routing import worker
-
     settings = get_settings()
     logs.configure(settings.log_level, name="routing", fmt=settings.effective_log_format)
-    worker.run(settings)
+    with contextlib.ExitStack() as stack:
+        if settings.metrics_port:
+            # Prefork children count into files here, summed by the parent when scraped.
+            # prometheus_client reads the variable once, on first import: so before that,
+            # and a fresh directory, since files of an earlier run would be summed too.
+            os.environ["PROMETHEUS_MULTIPROC_DIR"] = stack.enter_context(
+                tempfile.TemporaryDirectory(prefix="sekber-routing-metrics-")
+            )
+        from services.routing import worker
+
+        worker.run(settings)
 
 
 def notify() -> None:
@@ -53,6 +64,7 @@ def notify() -> None:
 def relay() -> None:
     """The outbox relay and reconciliation sweep."""
     from shared import bus, outbox
+    from shared import metrics as worker_metrics
     from shared.db import uow_factory_for
 
     settings = get_settings()
@@ -61,6 +73,10 @@ def relay() -> None:
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.set())
     app = bus.make_celery(settings, name="sekber-relay")
+    metrics = None
+    if settings.metrics_port:
+        metrics = worker_metrics.for_process()
+        worker_metrics.serve(metrics, host=settings.metrics_host, port=settings.metrics_port)
     outbox.run_relay(
         uow_factory=uow_factory_for(settings.database_url),
         app=app,
@@ -69,6 +85,7 @@ def relay() -> None:
         batch_size=settings.relay_batch_size,
         reconcile_every=settings.reconcile_every_seconds,
         reconcile_after=timedelta(seconds=settings.reconcile_after_seconds),
+        metrics=metrics,
     )
 
 

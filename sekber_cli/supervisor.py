@@ -21,7 +21,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
@@ -41,6 +41,8 @@ LineSink = Callable[[str, str], None]
 class ChildSpec:
     name: str
     argv: tuple[str, ...]
+    # Added to the supervisor's environment for this child only (its metrics port, say).
+    env: Mapping[str, str] = field(default_factory=dict)
 
 
 def sekber_children(
@@ -113,7 +115,7 @@ class Supervisor:
         child.expected_exit = False
         child.process = subprocess.Popen(
             child.spec.argv,
-            env=self._env,
+            env={**self._env, **child.spec.env},
             cwd=self._cwd,
             stdin=subprocess.DEVNULL,
             stdout=subprocess.PIPE,

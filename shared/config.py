@@ -51,6 +51,8 @@ class Settings(BaseSettings):
     broadcast_size: int = Field(default=3, ge=1, le=10)
     # How often the scheduler scans deadlines.
     deadline_scan_seconds: float = Field(default=60.0, gt=0)
+    # How long the accept and decline links in a coordinator's message stay usable.
+    action_link_hours: int = Field(default=72, ge=1, le=24 * 14)
 
     # E-mail over SMTP; empty host means e-mail is off and only the in-app inbox is used.
     smtp_host: str = ""
@@ -72,6 +74,11 @@ class Settings(BaseSettings):
     gateway_url: str = ""
     gateway_token: str = ""
     gateway_timeout_seconds: float = Field(default=15.0, gt=0)
+
+    # Prometheus /metrics of a worker, the relay or the scheduler; 0: off. Each process
+    # needs its own port (the intake serves /metrics on its HTTP port instead).
+    metrics_port: int = Field(default=0, ge=0, le=65535)
+    metrics_host: str = "127.0.0.1"
 
     log_level: str = "INFO"
     # json for a log collector, text for a terminal; unset: json in production only.

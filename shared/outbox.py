@@ -11,6 +11,7 @@ import threading
 import time
 import uuid
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from celery import Celery
 from kombu.exceptions import OperationalError as BrokerError
@@ -24,6 +25,9 @@ from shared.db import UowFactory
 from shared.events import Envelope, Event
 from shared.models import Case, OutboxEvent, ProcessedEvent
 from shared.models.base import utcnow
+
+if TYPE_CHECKING:
+    from shared.metrics import WorkerMetrics
 
 log = logging.getLogger(__name__)
 
@@ -122,6 +126,7 @@ def run_relay(
     batch_size: int,
     reconcile_every: float,
     reconcile_after: timedelta,
+    metrics: WorkerMetrics | None = None,
 ) -> None:
     """Relay loop: drain the outbox, back off while the broker is down, sweep now and then."""
     backoff = poll_seconds
@@ -130,10 +135,14 @@ def run_relay(
         try:
             now = time.monotonic()
             if now >= next_sweep:
-                republish_stuck_cases(uow_factory=uow_factory, older_than=reconcile_after)
+                again = republish_stuck_cases(uow_factory=uow_factory, older_than=reconcile_after)
+                if metrics is not None:
+                    metrics.relay_republished.inc(again)
                 next_sweep = now + reconcile_every
             sent = relay_once(uow_factory=uow_factory, app=app, batch_size=batch_size)
             backoff = poll_seconds
+            if metrics is not None:
+                metrics.relay_published.inc(sent)
             if sent:
                 log.info("relayed %d event(s)", sent)
             if sent == batch_size:

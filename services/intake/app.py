@@ -7,6 +7,7 @@ from prometheus_client import CollectorRegistry
 
 from services.intake import errors
 from services.intake.api import (
+    act,
     cases,
     casework,
     health,
@@ -77,6 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rules.router,
         reference.router,
         notifications.router,
+        act.router,
     ):
         app.include_router(router, prefix=API)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, per_path=LARGER_BODIES)

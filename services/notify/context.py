@@ -8,23 +8,36 @@ identities, such as CSR partners) and a link.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from services.notify import wording
 from services.notify.recipients import Audience, Plan, Recipient
+from shared.actionlinks import Issuer
 from shared.domain import regions
 from shared.domain.tracking import initials
 from shared.models import Case, Category, Pillar, Referral, Region
 
+# Messages that ask a coordinator to answer a task: they carry accept and decline links.
+ASKS_FOR_ANSWER = frozenset({"referral_assigned", "referral_offered"})
+
 
 def message_context(
-    session: Session, *, plan: Plan, recipient: Recipient, base_url: str
+    session: Session,
+    *,
+    plan: Plan,
+    recipient: Recipient,
+    base_url: str,
+    action_links: Issuer | None = None,
+    now: datetime | None = None,
 ) -> dict[str, Any]:
     case = session.get_one(Case, plan.case_id)
     context = case_context(session, case=case, base_url=base_url)
-    context.update(recipient=recipient.name, audience=recipient.audience.value)
+    context.update(
+        recipient=recipient.name, audience=recipient.audience.value, accept_link="", decline_link=""
+    )
     if plan.referral_id is not None:
         referral = session.get_one(Referral, plan.referral_id)
         pillar = session.get_one(Pillar, referral.pillar_code)
@@ -38,6 +51,25 @@ def message_context(
         # anyone else through a message about their task. The reporter entered it.
         if not pillar.sees_identity and recipient.audience is not Audience.REPORTER:
             context["initials"] = "-"
+        if (
+            action_links is not None
+            and now is not None
+            and recipient.kind in ASKS_FOR_ANSWER
+            and recipient.coordinator_id is not None
+        ):
+            # Signed for the version the task has now: if it moves on, the link says so.
+            accept, decline = (
+                action_links.url(
+                    base_url,
+                    referral_id=referral.id,
+                    coordinator_id=recipient.coordinator_id,
+                    action=action,
+                    version=referral.version,
+                    now=now,
+                )
+                for action in ("accept", "reject")
+            )
+            context.update(accept_link=accept, decline_link=decline)
     context.update(facts_in_words(session, plan.facts))
     return context
 

@@ -28,6 +28,7 @@ from services.notify.channels.base import (
 )
 from services.notify.context import case_link, message_context
 from services.notify.recipients import INAPP
+from shared.actionlinks import Issuer
 from shared.db import UowFactory
 from shared.events import Envelope, NotificationReplayRequested
 from shared.models import Case, CaseEvent, Notification
@@ -50,14 +51,23 @@ def handle(
     channels: dict[str, Channel],
     base_url: str,
     max_attempts: int,
+    action_links: Issuer | None = None,
 ) -> None:
+    """Record and deliver the event's notifications. With `action_links`, a message asking
+    a coordinator to answer a task carries signed accept and decline links."""
     event = envelope.event()
     if isinstance(event, NotificationReplayRequested):
         # The row was set back to pending with the event; delivery is idempotent, so a
         # redelivered replay finds it sent and does nothing.
         ids = [event.notification_id]
     else:
-        record(uow_factory=uow_factory, envelope=envelope, channels=channels, base_url=base_url)
+        record(
+            uow_factory=uow_factory,
+            envelope=envelope,
+            channels=channels,
+            base_url=base_url,
+            action_links=action_links,
+        )
         ids = _undelivered(uow_factory, envelope.id)
     deliver(
         uow_factory=uow_factory,
@@ -69,7 +79,12 @@ def handle(
 
 
 def record(
-    *, uow_factory: UowFactory, envelope: Envelope, channels: dict[str, Channel], base_url: str
+    *,
+    uow_factory: UowFactory,
+    envelope: Envelope,
+    channels: dict[str, Channel],
+    base_url: str,
+    action_links: Issuer | None = None,
 ) -> None:
     """Write every notification the event calls for (recipients.py says whom and what)."""
     event = envelope.event()
@@ -83,7 +98,14 @@ def record(
         feeds = {name: c.feed for name, c in channels.items() if c.feed is not None}
         plan = recipients.with_feeds(recipients.plan(session, event), feeds)
         for recipient in plan.recipients:
-            context = message_context(session, plan=plan, recipient=recipient, base_url=base_url)
+            context = message_context(
+                session,
+                plan=plan,
+                recipient=recipient,
+                base_url=base_url,
+                action_links=action_links,
+                now=utcnow(),
+            )
             text = messages.render(recipient.kind, language=recipient.language, context=context)
             for channel in (INAPP, *channels):
                 address = recipient.addresses.get(channel)

@@ -10,6 +10,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from services.notify import handlers
 from services.notify.channels.base import Channel
 from shared import bus, logcontext
+from shared.actionlinks import Issuer
 from shared.db import UowFactory
 from shared.events import Envelope
 
@@ -17,7 +18,12 @@ MAX_ATTEMPTS = 6
 
 
 def register(
-    app: Celery, *, uow_factory: UowFactory, channels: dict[str, Channel], base_url: str
+    app: Celery,
+    *,
+    uow_factory: UowFactory,
+    channels: dict[str, Channel],
+    base_url: str,
+    action_links: Issuer | None = None,
 ) -> None:
     # Backoff stays far below the visibility timeout: a longer countdown would be redelivered.
     @app.task(
@@ -38,4 +44,5 @@ def register(
                 channels=channels,
                 base_url=base_url,
                 max_attempts=MAX_ATTEMPTS,
+                action_links=action_links,
             )

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,6 +29,9 @@ from shared.outbox import claim
 from shared.rulestore import ActiveRules
 from shared.taskbook import declined_by, refresh_case_status
 
+if TYPE_CHECKING:
+    from shared.metrics import WorkerMetrics
+
 log = logging.getLogger(__name__)
 CONSUMER = "routing"
 
@@ -45,6 +49,7 @@ class Routing:
     deadlines: deadlines.DeadlinePolicy = field(default_factory=deadlines.load)
     broadcast_size: int = 3
     now: Callable[[], datetime] = _now
+    metrics: WorkerMetrics | None = None
 
 
 def handle(*, uow_factory: UowFactory, envelope: Envelope, routing: Routing) -> None:
@@ -57,10 +62,14 @@ def handle(*, uow_factory: UowFactory, envelope: Envelope, routing: Routing) -> 
             log.info("event %s already handled; skipping", envelope.id)
             return
         if isinstance(event, CaseReceived):
-            route_case(uow.session, event=event, routing=routing)
+            decisions = route_case(uow.session, event=event, routing=routing)
         else:
-            route_task(uow.session, event=event, routing=routing)
+            decisions = route_task(uow.session, event=event, routing=routing)
         uow.commit()
+    # Counted once committed: a transaction retried after a database error counts once.
+    if routing.metrics is not None:
+        for decision in decisions:
+            routing.metrics.decision(decision)
     log.info("%s %s routed", envelope.type, envelope.id)
 
 
@@ -71,10 +80,12 @@ def _locked_case(session: Session, case_id: object) -> Case:
     return case
 
 
-def route_case(session: Session, *, event: CaseReceived, routing: Routing) -> None:
+def route_case(
+    session: Session, *, event: CaseReceived, routing: Routing
+) -> list[routing_engine.Decision]:
     case = _locked_case(session, event.case_id)
     if case.status != "received":
-        return  # routed through another event (e.g. a reconciliation re-publish)
+        return []  # routed through another event (e.g. a reconciliation re-publish)
     now = routing.now()
     directory = LiveDirectory(routing.directory.get(session), session, today=now.date())
     decisions = routing_engine.decide(
@@ -95,15 +106,18 @@ def route_case(session: Session, *, event: CaseReceived, routing: Routing) -> No
             broadcast_size=routing.broadcast_size,
         )
     refresh_case_status(session, case)
+    return decisions
 
 
-def route_task(session: Session, *, event: ReferralRouteRequested, routing: Routing) -> None:
+def route_task(
+    session: Session, *, event: ReferralRouteRequested, routing: Routing
+) -> list[routing_engine.Decision]:
     """A task that replaces a declined one, or was referred onward: the next candidate,
     never one who declined this task before."""
     case = _locked_case(session, event.case_id)
     referral = session.get(Referral, event.referral_id)
     if referral is None or referral.status != State.ROUTING.value:
-        return
+        return []
     now = routing.now()
     rules = routing.rules.get(session)
     planned = PlannedTask(
@@ -135,6 +149,7 @@ def route_task(session: Session, *, event: ReferralRouteRequested, routing: Rout
         broadcast_size=routing.broadcast_size,
     )
     refresh_case_status(session, case)
+    return [decision]
 
 
 def lapsed_offerees(session: Session, case_id: uuid.UUID, pillar: str) -> frozenset[uuid.UUID]:

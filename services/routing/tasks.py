@@ -32,4 +32,8 @@ def register(app: Celery, *, uow_factory: UowFactory, routing: handlers.Routing)
     # No retries: the scheduler sends the next scan within one period, and it does the same.
     @app.task(name=bus.TASK_SCAN_DEADLINES, queue=bus.QUEUE_ROUTING)
     def scan() -> None:
-        scan_deadlines(uow_factory=uow_factory, policy=routing.deadlines, now=routing.now())
+        report = scan_deadlines(
+            uow_factory=uow_factory, policy=routing.deadlines, now=routing.now()
+        )
+        if routing.metrics is not None:
+            routing.metrics.deadline_scan(report)

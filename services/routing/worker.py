@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from services.routing import handlers, tasks
 from shared import bus
+from shared import metrics as worker_metrics
 from shared.config import Settings
 from shared.db import uow_factory_for
 from shared.directory import SnapshotCache
@@ -12,6 +13,12 @@ from shared.domain import deadlines
 
 def run(settings: Settings, *, concurrency: int = 2) -> None:
     app = bus.make_celery(settings, name="sekber-routing")
+    metrics = None
+    if settings.metrics_port:
+        # The children count (multiprocess mode, set up by the caller); this parent serves.
+        metrics = worker_metrics.for_process()
+        metrics.count_tasks()
+        worker_metrics.serve(metrics, host=settings.metrics_host, port=settings.metrics_port)
     tasks.register(
         app,
         uow_factory=uow_factory_for(settings.database_url),
@@ -19,6 +26,7 @@ def run(settings: Settings, *, concurrency: int = 2) -> None:
             directory=SnapshotCache(check_every=settings.directory_check_seconds),
             deadlines=deadlines.load(settings.deadlines_file),
             broadcast_size=settings.broadcast_size,
+            metrics=metrics,
         ),
     )
     app.worker_main(

@@ -1,5 +1,6 @@
 """SQLAlchemy tables, one module per aggregate."""
 
+from shared.models.actionlink import ActionLinkUse
 from shared.models.base import Base
 from shared.models.case import Case, CaseEvent, Referral, ReferralOffer
 from shared.models.directory import Coordinator
@@ -9,6 +10,7 @@ from shared.models.reference import Category, Pillar, ReferenceVersion, Region
 from shared.models.rules import RuleSetVersion
 
 __all__ = [
+    "ActionLinkUse",
     "Base",
     "Case",
     "CaseEvent",

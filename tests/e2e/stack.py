@@ -7,7 +7,7 @@ import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from email import message_from_bytes
 from email.message import Message
 from typing import Any
@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import redis
 from aiosmtpd.controller import Controller
+from prometheus_client.parser import text_string_to_metric_families
 
 from sekber_cli.embedded import free_port
 from sekber_cli.supervisor import READY_LINES, Supervisor, sekber_children, wait_for_http
@@ -85,9 +86,15 @@ class Stack:
             # As in production: one JSON object a line, with the correlation id.
             "SEKBER_LOG_FORMAT": "json",
         }
-        self.supervisor = Supervisor(
-            sekber_children(python=sys.executable), env=env, on_line=_echo, grace=15
-        )
+        # Each process that counts serves its own /metrics on a port of its own.
+        self.metrics_ports = {name: free_port() for name in ("routing", "notify", "relay")}
+        children = [
+            replace(child, env={"SEKBER_METRICS_PORT": str(self.metrics_ports[child.name])})
+            if child.name in self.metrics_ports
+            else child
+            for child in sekber_children(python=sys.executable)
+        ]
+        self.supervisor = Supervisor(children, env=env, on_line=_echo, grace=15)
         self.http = httpx.Client(base_url=self.base_url, timeout=10)
         self.redis = redis.Redis.from_url(settings.redis_url)
 
@@ -120,6 +127,15 @@ class Stack:
         assert response.status_code == 201, response.text
         result: dict[str, Any] = response.json()
         return result
+
+    def metrics(self, service: str) -> dict[tuple[str, frozenset[tuple[str, str]]], float]:
+        """The samples a worker or the relay serves: (name, labels) to value."""
+        text = httpx.get(f"http://127.0.0.1:{self.metrics_ports[service]}/metrics", timeout=5)
+        return {
+            (sample.name, frozenset(sample.labels.items())): sample.value
+            for family in text_string_to_metric_families(text.text)
+            for sample in family.samples
+        }
 
     def case(self, case_id: str) -> dict[str, Any]:
         response = self.http.get(f"/api/v1/cases/{case_id}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -134,3 +136,48 @@ def test_the_scheduler_starts_after_redis_and_the_migration(services: dict[str, 
     assert needs["migrate"]["condition"] == "service_completed_successfully"
     assert services["scheduler"]["restart"] == "unless-stopped"
     assert "healthcheck" in services["postgres"] and "healthcheck" in services["redis"]
+
+
+def test_every_app_service_has_resource_limits(services: dict[str, Any]) -> None:
+    for name in (*APP_SERVICES, "flower", "prometheus", "grafana"):
+        limits = services[name]["deploy"]["resources"]["limits"]
+        assert limits["cpus"] and limits["memory"], name
+
+
+def test_workers_and_relay_serve_metrics_on_ports_prometheus_scrapes(
+    services: dict[str, Any],
+) -> None:
+    scraped = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
+    targets = {
+        sd["names"][0]: sd["port"]
+        for job in scraped["scrape_configs"]
+        for sd in job.get("dns_sd_configs", ())
+    }
+    assert targets["intake"] == 8000
+    for name in ("routing", "notify", "relay"):
+        port = int(services[name]["environment"]["SEKBER_METRICS_PORT"])
+        assert targets[name] == port
+        assert services[name]["expose"] == [str(port)]
+        # Not published on the host: `--scale` would need a port per replica.
+        assert "ports" not in services[name]
+        assert services[name]["environment"]["SEKBER_METRICS_HOST"] == "0.0.0.0"
+
+
+def test_monitoring_is_opt_in_and_stays_on_localhost(services: dict[str, Any]) -> None:
+    for name in ("flower", "prometheus", "grafana"):
+        assert services[name]["profiles"] == ["monitoring"]
+        assert all(p.startswith("127.0.0.1:") for p in services[name]["ports"])
+    assert "--broker=redis://redis:6379/0" in services["flower"]["command"]
+
+
+def test_the_dashboard_is_valid_and_uses_metrics_the_code_exports() -> None:
+    dashboard = json.loads((ROOT / "deploy" / "grafana" / "sekber-dashboard.json").read_text())
+    exprs = [t["expr"] for panel in dashboard["panels"] for t in panel["targets"]]
+    names = set(re.findall(r"\bsekber_[a-z_]+", " ".join(exprs)))
+    sources = "".join(
+        (ROOT / path).read_text() for path in ("shared/metrics.py", "services/intake/metrics.py")
+    )
+    for name in names:
+        base = re.sub(r"_(total|bucket)$", "", name)
+        assert f'"{base}"' in sources, name
+    assert len({panel["id"] for panel in dashboard["panels"]}) == len(dashboard["panels"])

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from datetime import timedelta
 
+import httpx
 import pytest
 import redis
 from kombu.exceptions import OperationalError
+from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select, update
 
+from sekber_cli.embedded import free_port
 from shared import bus, outbox
+from shared import metrics as worker_metrics
 from shared.config import Settings
 from shared.db import UowFactory
 from shared.models import Case, OutboxEvent
@@ -97,4 +103,60 @@ def test_the_sweep_leaves_routed_and_fresh_cases_alone(
     drain(uow_factory, settings)
     assert (
         outbox.republish_stuck_cases(uow_factory=uow_factory, older_than=timedelta(minutes=5)) == 0
+    )
+
+
+def test_the_relay_counts_what_it_publishes_and_re_publishes(
+    uow_factory: UowFactory, settings: Settings, redis_url: str
+) -> None:
+    drain(uow_factory, settings)
+    stuck = submit(uow_factory, category="FM", village="51.03.01.1001")
+    drain(uow_factory, settings)
+    long_ago = utcnow() - timedelta(minutes=10)
+    with uow_factory() as uow:
+        uow.session.execute(update(Case).where(Case.id == stuck).values(created_at=long_ago))
+        uow.session.execute(
+            update(OutboxEvent).where(OutboxEvent.case_id == stuck).values(published_at=long_ago)
+        )
+        uow.commit()
+    submit(uow_factory, category="FM", village="51.03.01.1002")
+    # Queues of their own, which no worker of this test run consumes.
+    alone = settings.model_copy(update={"broker_key_prefix": f"metrics-{uuid.uuid4().hex}:"})
+    metrics = worker_metrics.for_process()
+    port = free_port()
+    worker_metrics.serve(metrics, host="127.0.0.1", port=port)
+    stop = threading.Event()
+    relay = threading.Thread(
+        target=outbox.run_relay,
+        kwargs={
+            "uow_factory": uow_factory,
+            "app": bus.make_celery(alone, name="test-relay-metrics"),
+            "stop": stop,
+            "poll_seconds": 0.05,
+            "batch_size": 50,
+            "reconcile_every": 3600.0,
+            "reconcile_after": timedelta(minutes=5),
+            "metrics": metrics,
+        },
+    )
+    relay.start()
+    try:
+        deadline = time.monotonic() + 10
+        while unpublished(uow_factory) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        stop.set()
+        relay.join(timeout=10)
+    scraped = {
+        sample.name: sample.value
+        for family in text_string_to_metric_families(
+            httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+        )
+        for sample in family.samples
+    }
+    republished = scraped["sekber_relay_republished_events_total"]
+    assert republished >= 1  # the stuck case (and any other test left unrouted as long)
+    assert scraped["sekber_relay_published_events_total"] == republished + 1  # and the new one
+    redis.Redis.from_url(redis_url).delete(
+        *redis.Redis.from_url(redis_url).keys(f"{alone.broker_key_prefix}*")
     )

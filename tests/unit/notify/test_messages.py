@@ -29,6 +29,9 @@ def case_context() -> dict[str, Any]:
         "kab_kota": "Kabupaten Lumajang",
         "initials": "S.A.",
         "link": "http://sekber.example/api/v1/cases/1",
+        # Set only for a coordinator asked to answer a task (context.ASKS_FOR_ANSWER).
+        "accept_link": "",
+        "decline_link": "",
     }
 
 
@@ -75,6 +78,20 @@ def test_an_assignment_reads_in_english_for_english_speakers() -> None:
     assert "Tempursari sub-district" in message.body
     assert "Disaster Preparedness Cadets" in message.body
     assert "Rapid assessment" in message.body
+
+
+@pytest.mark.parametrize("kind", ["referral_assigned", "referral_offered"])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_task_to_answer_carries_accept_and_decline_links_when_given(
+    kind: str, language: str
+) -> None:
+    links = {"accept_link": "http://x/act/AAA", "decline_link": "http://x/act/RRR"}
+    ctx = {**context(), **facts()}
+    with_links = render(kind, language=language, context={**ctx, **links}).body
+    without = render(kind, language=language, context=ctx).body
+    assert "http://x/act/AAA\n" in with_links and "http://x/act/RRR\n" in with_links
+    assert with_links.index("AAA") < with_links.index("RRR")
+    assert "/act/" not in without and "\n\n\n" not in without
 
 
 def test_an_unknown_language_falls_back_to_bahasa_indonesia() -> None:
