@@ -104,3 +104,13 @@ def serve(metrics: WorkerMetrics, *, host: str, port: int) -> None:
         registry = metrics.registry
     start_http_server(port, addr=host, registry=registry)
     log.info("metrics on http://%s:%d/metrics", host, port)
+
+
+def start_for_worker(*, host: str, port: int) -> WorkerMetrics | None:
+    """Count this worker's tasks and serve them on `port`; None (nothing) when port is 0."""
+    if not port:
+        return None
+    metrics = for_process()
+    metrics.count_tasks()
+    serve(metrics, host=host, port=port)
+    return metrics

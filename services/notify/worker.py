@@ -12,11 +12,7 @@ from shared.db import uow_factory_for
 
 def run(settings: Settings, *, concurrency: int = 4) -> None:
     app = bus.make_celery(settings, name="sekber-notify")
-    if settings.metrics_port:
-        # Threads: one process, so its own registry is the whole count.
-        metrics = worker_metrics.for_process()
-        metrics.count_tasks()
-        worker_metrics.serve(metrics, host=settings.metrics_host, port=settings.metrics_port)
+    worker_metrics.start_for_worker(host=settings.metrics_host, port=settings.metrics_port)
     tasks.register(
         app,
         uow_factory=uow_factory_for(settings.database_url),

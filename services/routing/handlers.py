@@ -96,15 +96,7 @@ def route_case(
     for decision in decisions:
         referral = new_referral(case, decision, now=now)
         session.add(referral)
-        settle(
-            session,
-            case=case,
-            referral=referral,
-            decision=decision,
-            now=now,
-            policy=routing.deadlines,
-            broadcast_size=routing.broadcast_size,
-        )
+        _settle(session, case, referral, decision, now=now, routing=routing)
     refresh_case_status(session, case)
     return decisions
 
@@ -139,6 +131,20 @@ def route_task(
         excluded=declined_by(session, case.id, referral.pillar_code)
         | lapsed_offerees(session, case.id, referral.pillar_code),
     )
+    _settle(session, case, referral, decision, now=now, routing=routing)
+    refresh_case_status(session, case)
+    return [decision]
+
+
+def _settle(
+    session: Session,
+    case: Case,
+    referral: Referral,
+    decision: routing_engine.Decision,
+    *,
+    now: datetime,
+    routing: Routing,
+) -> None:
     settle(
         session,
         case=case,
@@ -148,8 +154,6 @@ def route_task(
         policy=routing.deadlines,
         broadcast_size=routing.broadcast_size,
     )
-    refresh_case_status(session, case)
-    return [decision]
 
 
 def lapsed_offerees(session: Session, case_id: uuid.UUID, pillar: str) -> frozenset[uuid.UUID]:

@@ -13,12 +13,11 @@ from shared.domain import deadlines
 
 def run(settings: Settings, *, concurrency: int = 2) -> None:
     app = bus.make_celery(settings, name="sekber-routing")
-    metrics = None
-    if settings.metrics_port:
-        # The children count (multiprocess mode, set up by the caller); this parent serves.
-        metrics = worker_metrics.for_process()
-        metrics.count_tasks()
-        worker_metrics.serve(metrics, host=settings.metrics_host, port=settings.metrics_port)
+    # Routing's prefork children count in multiprocess mode (set up by the caller) and
+    # this parent serves the sum; notify runs threads in one process.
+    metrics = worker_metrics.start_for_worker(
+        host=settings.metrics_host, port=settings.metrics_port
+    )
     tasks.register(
         app,
         uow_factory=uow_factory_for(settings.database_url),
