@@ -77,7 +77,8 @@ def refresh_case_status(session: Session, case: Case) -> None:
 
 
 def declined_by(session: Session, case_id: uuid.UUID, pillar: str) -> frozenset[uuid.UUID]:
-    """Coordinators who declined (or let lapse) a task of this case for this pillar."""
+    """Coordinators who declined (or let lapse) a task or an offer of this case for this
+    pillar: routing never gives the task back to them."""
     rows = session.scalars(
         select(Referral.coordinator_id).where(
             Referral.case_id == case_id,
@@ -90,13 +91,18 @@ def declined_by(session: Session, case_id: uuid.UUID, pillar: str) -> frozenset[
             ),
         )
     )
+    # Offerees of an emergency task who declined their offer, or let it stand unanswered
+    # until the task was withdrawn for want of an answer.
+    lapsed = (Referral.status == State.CANCELLED.value) & (
+        Referral.reason_code == Reason.NO_RESPONSE.value
+    )
     offers = session.scalars(
         select(ReferralOffer.coordinator_id)
         .join(Referral, Referral.id == ReferralOffer.referral_id)
         .where(
             Referral.case_id == case_id,
             Referral.pillar_code == pillar,
-            ReferralOffer.state == "declined",
+            (ReferralOffer.state == "declined") | (lapsed & (ReferralOffer.state == "offered")),
         )
     )
     return frozenset(c for c in rows if c is not None) | frozenset(offers)

@@ -4,7 +4,6 @@ exactly once per event."""
 from __future__ import annotations
 
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -18,13 +17,13 @@ from shared.casefacts import case_facts
 from shared.db import UowFactory
 from shared.directory import LiveDirectory, SnapshotCache
 from shared.domain import deadlines
-from shared.domain.lifecycle import Reason, State
+from shared.domain.lifecycle import State
 from shared.domain.regions import Level
 from shared.domain.routing import engine as routing_engine
 from shared.domain.routing.facts import Care
 from shared.domain.routing.rules import PlannedTask, TaskTemplate
 from shared.events import CaseReceived, Envelope, ReferralRouteRequested
-from shared.models import Case, Referral, ReferralOffer
+from shared.models import Case, Referral
 from shared.outbox import claim
 from shared.rulestore import ActiveRules
 from shared.taskbook import declined_by, refresh_case_status
@@ -128,8 +127,7 @@ def route_task(
         planned=planned,
         version=rules.version,
         directory=directory,
-        excluded=declined_by(session, case.id, referral.pillar_code)
-        | lapsed_offerees(session, case.id, referral.pillar_code),
+        excluded=declined_by(session, case.id, referral.pillar_code),
     )
     _settle(session, case, referral, decision, now=now, routing=routing)
     refresh_case_status(session, case)
@@ -154,20 +152,3 @@ def _settle(
         policy=routing.deadlines,
         broadcast_size=routing.broadcast_size,
     )
-
-
-def lapsed_offerees(session: Session, case_id: uuid.UUID, pillar: str) -> frozenset[uuid.UUID]:
-    """Coordinators offered a task of this case for this pillar who let it lapse: the
-    task was withdrawn for want of an answer while their offer still stood."""
-    rows = session.scalars(
-        select(ReferralOffer.coordinator_id)
-        .join(Referral, Referral.id == ReferralOffer.referral_id)
-        .where(
-            Referral.case_id == case_id,
-            Referral.pillar_code == pillar,
-            Referral.status == State.CANCELLED.value,
-            Referral.reason_code == Reason.NO_RESPONSE.value,
-            ReferralOffer.state == "offered",
-        )
-    )
-    return frozenset(rows)
