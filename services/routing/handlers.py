@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
@@ -92,8 +92,11 @@ def route_case(
         rules=routing.rules.get(session),
         directory=directory,
     )
-    for decision in decisions:
-        referral = new_referral(case, decision, now=now)
+    for position, decision in enumerate(decisions):
+        # One microsecond apart: the tasks keep the rules' order wherever they are listed
+        # by creation time.
+        created = now + timedelta(microseconds=position)
+        referral = new_referral(case, decision, now=created)
         session.add(referral)
         _settle(session, case, referral, decision, now=now, routing=routing)
     refresh_case_status(session, case)

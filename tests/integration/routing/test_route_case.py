@@ -62,7 +62,9 @@ def test_a_received_case_is_assigned_to_the_tksk_of_its_kecamatan(
     assert events_of(uow_factory, case_id) == ["CaseReceived", "ReferralAssigned"]
     with uow_factory() as uow:
         assert uow.session.get_one(Case, case_id).status == "open"
-        kinds = uow.session.scalars(select(CaseEvent.kind).where(CaseEvent.case_id == case_id))
+        kinds = uow.session.scalars(
+            select(CaseEvent.kind).where(CaseEvent.case_id == case_id).order_by(CaseEvent.id)
+        )
         assert list(kinds) == ["case_received", "referral_assigned"]
 
 
