@@ -31,11 +31,14 @@ from shared.taskbook import refresh_case_status, replace_task, start_clock
 
 @dataclass(frozen=True, slots=True)
 class Actor:
-    """Who acts. `kind` is coordinator, case_worker, supervisor or system."""
+    """Who acts. `kind` is the role: case_worker, coordinator, supervisor, admin, csr or
+    system. `jurisdiction` is a region code (the actor sees that region and below; empty
+    means national)."""
 
     kind: str
     id: str
     name: str
+    jurisdiction: str = ""
 
     @property
     def label(self) -> str:
