@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from shared.accounts import demo as demo_accounts
 from shared.db import UowFactory, uow_factory_for
 from shared.migrate import upgrade
 from shared.reference.catalogue import seed_catalogue
@@ -22,6 +23,19 @@ def prepare_database(database_url: str, *, demo: bool, echo: Echo) -> None:
     load_reference(factory, echo=echo, progress=progress_lines("Regions", echo))
     if demo:
         load_demo(factory, echo=echo, progress=progress_lines("Demo directory", echo))
+        create_demo_accounts(factory, echo=echo)
+
+
+def create_demo_accounts(uow_factory: UowFactory, *, echo: Echo) -> None:
+    with uow_factory() as uow:
+        demo_accounts.create(uow.session)
+        uow.commit()
+    echo(
+        "Demo accounts (password "
+        + demo_accounts.PASSWORD
+        + "), sign in at /masuk: "
+        + ", ".join(f"{a.username} ({a.role})" for a in demo_accounts.ACCOUNTS)
+    )
 
 
 def load_reference(

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import typer
 
-from sekber_cli import data, notifications, routing, services, up
+from sekber_cli import accounts, data, notifications, routing, services, up
 
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     help="Sekber: joint case handling for East Java's social pillars.",
 )
+accounts.register(app)
 data.register(app)
 notifications.register(app)
 routing.register(app)

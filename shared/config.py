@@ -11,6 +11,7 @@ from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-in-production"
+MIN_SECRET_LENGTH = 32
 WEBHOOK_SECRET_PREFIX = "whsec_"
 
 
@@ -80,14 +81,33 @@ class Settings(BaseSettings):
     metrics_port: int = Field(default=0, ge=0, le=65535)
     metrics_host: str = "127.0.0.1"
 
+    # Sign-in (see docs/security.md). Access tokens for API clients are short-lived; a
+    # browser session lasts a working day.
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    session_hours: float = Field(default=10.0, gt=0, le=7 * 24)
+    # After this many failed sign-ins in a row the account is locked for lockout_minutes.
+    login_max_failures: int = Field(default=5, ge=1, le=100)
+    lockout_minutes: int = Field(default=15, ge=1)
+    # Sign-in attempts per client address per minute, per intake process.
+    login_attempts_per_minute: int = Field(default=10, ge=1)
+    # Origins allowed to call the API from a browser; empty: same origin only. No "*".
+    cors_origins: list[str] = []
+
     log_level: str = "INFO"
     # json for a log collector, text for a terminal; unset: json in production only.
     log_format: Literal["json", "text"] | None = None
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:
-        if self.environment == "production" and self.secret_key == PLACEHOLDER_SECRET:
-            raise ValueError("SEKBER_SECRET_KEY must be set to a real secret in production")
+        if self.environment == "production" and (
+            self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH
+        ):
+            raise ValueError(
+                f"SEKBER_SECRET_KEY must be set to a real secret of at least "
+                f"{MIN_SECRET_LENGTH} characters in production"
+            )
+        if "*" in self.cors_origins:
+            raise ValueError("SEKBER_CORS_ORIGINS must list origins; '*' is not allowed")
         return self
 
     @model_validator(mode="after")

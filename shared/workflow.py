@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.domain import lifecycle
+from shared.domain import lifecycle, regions
 from shared.domain.deadlines import DeadlinePolicy, Step
 from shared.domain.lifecycle import Action, Outcome, Reason, Role, State, TransitionError
 from shared.domain.urgency import Urgency
@@ -33,12 +33,15 @@ from shared.taskbook import refresh_case_status, replace_task, start_clock
 class Actor:
     """Who acts. `kind` is the role: case_worker, coordinator, supervisor, admin, csr or
     system. `jurisdiction` is a region code (the actor sees that region and below; empty
-    means national)."""
+    means national). A coordinator's `id` is its directory entry; `unit` is the directory
+    unit it also acts for. `user` is the account's username (empty for the system)."""
 
     kind: str
     id: str
     name: str
     jurisdiction: str = ""
+    unit: str = ""
+    user: str = ""
 
     @property
     def label(self) -> str:
@@ -47,6 +50,22 @@ class Actor:
     @property
     def coordinator_id(self) -> uuid.UUID | None:
         return uuid.UUID(self.id) if self.kind == "coordinator" else None
+
+    @property
+    def unit_id(self) -> uuid.UUID | None:
+        return uuid.UUID(self.unit) if self.kind == "coordinator" and self.unit else None
+
+    def acts_for(self, coordinator_id: uuid.UUID | None) -> bool:
+        """Whether a task held by this directory entry is this coordinator's own or their
+        unit's."""
+        return coordinator_id is not None and coordinator_id in (
+            self.coordinator_id,
+            self.unit_id,
+        )
+
+    def oversees(self, village_code: str) -> bool:
+        """Whether a place lies within this actor's jurisdiction."""
+        return not self.jurisdiction or regions.is_within(village_code, self.jurisdiction)
 
 
 SYSTEM = Actor("system", "sekber", "Sekber")
@@ -76,10 +95,10 @@ class Change:
 def role_of(session: Session, actor: Actor, referral: Referral, case: Case) -> Role:
     if actor.kind == "system":
         return Role.SYSTEM
-    if actor.kind == "supervisor":
+    if actor.kind == "supervisor" and actor.oversees(case.village_code):
         return Role.SUPERVISOR
     if actor.kind == "coordinator" and actor.coordinator_id is not None:
-        if referral.coordinator_id == actor.coordinator_id:
+        if actor.acts_for(referral.coordinator_id):
             return Role.RECEIVER
         offered = session.get(ReferralOffer, (referral.id, actor.coordinator_id))
         if offered is not None and offered.state == "offered":

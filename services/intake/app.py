@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from urllib.parse import quote
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import RedirectResponse
 from prometheus_client import CollectorRegistry
 
-from services.intake import errors
+from services.intake import errors, policy, scope, signin_pages
 from services.intake.api import (
     act,
+    admin,
+    auth,
     cases,
     casework,
     health,
     inbox,
+    needs,
     notifications,
     queue,
     reference,
@@ -20,9 +27,13 @@ from services.intake.api import (
     rules,
 )
 from services.intake.api import metrics as metrics_api
+from services.intake.audit_trail import AuditTrail
 from services.intake.correlation import CorrelationId
+from services.intake.guard import SignInRequired, authorize
+from services.intake.hardening import SecurityHeaders
 from services.intake.limits import BodySizeLimit
 from services.intake.metrics import HttpMetrics, OutboxCollector, RequestMetrics
+from services.intake.ratelimit import WindowLimiter
 from services.intake.readiness import Readiness
 from services.intake.routing_schemas import RULES_MAX_BYTES
 from shared.config import Settings, get_settings
@@ -47,7 +58,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Sekretariat Bersama pilar-pilar sosial Jawa Timur: rujukan kasus "
         "kesejahteraan sosial. Joint case handling for East Java's social pillars.",
+        # Every route passes the access check of services/intake/policy.py first.
+        dependencies=[Depends(authorize)],
+        responses=errors.COMMON_RESPONSES,
     )
+    scope.install()
     app.state.settings = settings
     app.state.uow_factory = uow_factory_for(settings.database_url)
     # Per process, like a routing worker's: simulations decide the way routing does.
@@ -65,10 +80,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     registry.register(
         OutboxCollector(uow_factory=app.state.uow_factory, clock=lambda: app.state.clock())
     )
+    app.state.login_limiter = WindowLimiter(limit=settings.login_attempts_per_minute)
     errors.install(app)
-    app.include_router(health.router)
-    app.include_router(metrics_api.router)
+    app.add_exception_handler(SignInRequired, _to_sign_in)
+    policy.include(app, health.router)
+    policy.include(app, metrics_api.router)
+    policy.include(app, signin_pages.router)
     for router in (
+        auth.router,
         referrals.router,
         queue.router,
         inbox.router,
@@ -79,10 +98,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reference.router,
         notifications.router,
         act.router,
+        needs.router,
+        admin.router,
     ):
-        app.include_router(router, prefix=API)
+        policy.include(app, router, prefix=API)
+    policy.check(app)
+    app.add_middleware(
+        AuditTrail, uow_factory=app.state.uow_factory, clock=lambda: app.state.clock()
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "PUT"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match"],
+        )
+    app.add_middleware(SecurityHeaders, https=settings.public_base_url.startswith("https://"))
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, per_path=LARGER_BODIES)
     app.add_middleware(RequestMetrics, metrics=HttpMetrics(registry))
     # Outermost, so even a refused body is answered (and logged) with its correlation id.
     app.add_middleware(CorrelationId)
     return app
+
+
+async def _to_sign_in(_request: Request, exc: Exception) -> RedirectResponse:
+    assert isinstance(exc, SignInRequired)
+    return RedirectResponse(f"/masuk?next={quote(exc.next_path)}", status_code=303)

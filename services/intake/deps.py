@@ -1,22 +1,12 @@
 """FastAPI dependencies as typed aliases.
 
-Who is acting: authentication comes in a later issue. Until then the actor is taken on
-trust from two headers, read in one place (`get_optional_actor`) so that authentication
-can replace it without touching a route:
-
-    X-Sekber-Actor: <kind>:<id>     kind coordinator, case_worker or supervisor; a
-                                    coordinator's id is its UUID in the directory, a case
-                                    worker's is their e-mail address (or name)
-    X-Sekber-Actor-Name: <name>     optional, shown on the case timeline
-
-The workflow endpoints answer 401 naming the header when it is missing or malformed.
-Anyone who can reach the API can claim to be anyone: deployments must keep it behind a
-trusted network until then.
+Who is acting comes from services/intake/guard.py (credentials checked against the
+route's access rule); the sessions routes read through see only what that actor may see
+(services/intake/scope.py).
 """
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterator
 from datetime import datetime
@@ -25,7 +15,9 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
+from services.intake import scope
 from services.intake.errors import refused
+from services.intake.guard import authorize, unauthenticated
 from services.intake.routing_schemas import RULES_MAX_BYTES
 from shared import logcontext
 from shared.config import Settings
@@ -34,13 +26,6 @@ from shared.directory import SnapshotCache
 from shared.domain.deadlines import DeadlinePolicy
 from shared.rulestore import ActiveRules
 from shared.workflow import Actor
-
-ACTOR_HEADER = "X-Sekber-Actor"
-ACTOR_NAME_HEADER = "X-Sekber-Actor-Name"
-ACTOR_KINDS = ("coordinator", "case_worker", "supervisor")
-# The label "<kind>:<id>" is stored as a case's sender (160 characters at most).
-_ACTOR_ID = re.compile(r"^[^\x00-\x1f\x7f]{1,148}$")
-_ACTOR_NAME = re.compile(r"^[^\x00-\x1f\x7f]{0,160}$")
 
 
 def get_settings_dep(request: Request) -> Settings:
@@ -53,17 +38,22 @@ def get_uow_factory(request: Request) -> UowFactory:
     return factory
 
 
-def get_session(request: Request) -> Iterator[Session]:
-    """A read-only session; writes go through a unit of work in the use case."""
+def get_session(
+    request: Request, actor: Annotated[Actor | None, Depends(authorize)]
+) -> Iterator[Session]:
+    """A session for reading, limited to what the actor may see; writes go through a unit
+    of work in the use case."""
     with get_uow_factory(request)() as uow:
-        yield uow.session
+        yield scope.bind(uow.session, actor)
 
 
-def get_read_only_session(request: Request) -> Iterator[Session]:
-    """A session whose transaction refuses writes (on PostgreSQL) and is never committed."""
+def get_read_only_session(
+    request: Request, actor: Annotated[Actor | None, Depends(authorize)]
+) -> Iterator[Session]:
+    """A scoped session whose transaction refuses writes (on PostgreSQL), never committed."""
     with get_uow_factory(request)() as uow:
         read_only(uow.session)
-        yield uow.session
+        yield scope.bind(uow.session, actor)
 
 
 def get_directory_cache(request: Request) -> SnapshotCache:
@@ -118,53 +108,14 @@ def get_now(request: Request) -> datetime:
     return now
 
 
-def _unauthenticated(header: str, msg: str) -> Exception:
-    return refused(401, ["header", header], msg, "unauthenticated")
+def get_optional_actor(actor: Annotated[Actor | None, Depends(authorize)]) -> Actor | None:
+    """The signed-in actor, or None on a public route called without credentials."""
+    return actor
 
 
-def get_optional_actor(
-    actor: Annotated[
-        str | None,
-        Header(
-            alias=ACTOR_HEADER,
-            description="Who acts, as <kind>:<id> (coordinator, case_worker or supervisor); "
-            "a stopgap until authentication",
-        ),
-    ] = None,
-    actor_name: Annotated[
-        str | None,
-        Header(alias=ACTOR_NAME_HEADER, description="The actor's name for the timeline"),
-    ] = None,
-) -> Actor | None:
-    """The actor the headers claim, or None without X-Sekber-Actor.
-
-    The name is empty when X-Sekber-Actor-Name is absent: the use case then takes a
-    coordinator's name from the directory, or shows the label.
-    """
+def get_actor(actor: Annotated[Actor | None, Depends(authorize)]) -> Actor:
     if actor is None:
-        return None
-    kind, colon, ident = actor.strip().partition(":")
-    ident = ident.strip()
-    if not colon or kind not in ACTOR_KINDS or not _ACTOR_ID.match(ident):
-        raise _unauthenticated(
-            ACTOR_HEADER, f"must be <kind>:<id> with kind one of {', '.join(ACTOR_KINDS)}"
-        )
-    if kind == "coordinator":
-        try:
-            ident = str(uuid.UUID(ident))
-        except ValueError:
-            raise _unauthenticated(ACTOR_HEADER, "a coordinator's id is its UUID") from None
-    name = (actor_name or "").strip()
-    if not _ACTOR_NAME.match(name):
-        raise _unauthenticated(ACTOR_NAME_HEADER, "at most 160 characters, no control characters")
-    return Actor(kind, ident, name)
-
-
-def get_actor(actor: Annotated[Actor | None, Depends(get_optional_actor)]) -> Actor:
-    if actor is None:
-        raise _unauthenticated(
-            ACTOR_HEADER, "say who acts: X-Sekber-Actor: <kind>:<id>, e.g. coordinator:<uuid>"
-        )
+        raise unauthenticated("Authorization", "sign in: send 'Bearer <access token>'")
     return actor
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 
 from services.intake import correlation
 from services.intake.referrals import IdempotencyConflict, InvalidReferral
@@ -17,6 +18,30 @@ from shared.rulestore import RuleSetError, RuleVersionTaken
 from shared.workflow import NotFound, StaleVersion
 
 log = logging.getLogger(__name__)
+
+
+class ProblemItem(BaseModel):
+    field: str | None
+    loc: list[str | int]
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """Every refusal: which field, and what is wrong with it."""
+
+    detail: list[ProblemItem]
+
+
+# Answers any route may give, documented once for all of them.
+COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
+    401: {"model": Problem, "description": "Not signed in, or the credentials are wrong"},
+    403: {"model": Problem, "description": "Not for your role"},
+    404: {"model": Problem, "description": "Not found, or not in your scope"},
+    413: {"model": Problem, "description": "Body too large"},
+    422: {"model": Problem, "description": "A field is missing or wrong; it is named"},
+    503: {"model": Problem, "description": "The audit trail could not be written; retry"},
+}
 
 
 def problem(status: int, errors: list[dict[str, Any]]) -> JSONResponse:
@@ -72,11 +97,11 @@ async def _version_taken(_request: Request, exc: Exception) -> JSONResponse:
 
 
 _TRANSITION_STATUS = {"forbidden": 403, "conflict": 409, "invalid": 422}
-# Where the refused part of the request was: who acts comes from a header (the stopgap in
-# deps.py), what to do from the path, the rest from the body.
+# Where the refused part of the request was: who acts comes from the credentials, what to
+# do from the path, the rest from the body.
 _TRANSITION_LOC = {
-    "role": ["header", "X-Sekber-Actor"],
-    "actor": ["header", "X-Sekber-Actor"],
+    "role": ["header", "Authorization"],
+    "actor": ["header", "Authorization"],
     "action": ["path", "action"],
 }
 

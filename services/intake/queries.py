@@ -10,7 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.intake import clocks, schemas
-from shared.domain import categories, nik, regions
+from shared.domain import categories, nik, regions, tracking
+from shared.domain.access import Disclosure
 from shared.domain.deadlines import DeadlinePolicy
 from shared.models import Case, CaseEvent, Category, Coordinator, Notification, Referral, Region
 
@@ -24,8 +25,14 @@ def find_case(session: Session, ref: str) -> Case | None:
 
 
 def case_view(
-    session: Session, case: Case, *, policy: DeadlinePolicy, now: datetime
+    session: Session,
+    case: Case,
+    *,
+    disclosure: Disclosure,
+    policy: DeadlinePolicy,
+    now: datetime,
 ) -> schemas.CaseRead:
+    """The case as someone with `disclosure` may see it (shared/domain/access.py)."""
     category = session.get_one(Category, case.category_code)
     referrals = session.scalars(
         select(Referral).where(Referral.case_id == case.id).order_by(Referral.created_at)
@@ -55,16 +62,21 @@ def case_view(
             code=category.code, name_id=category.name_id, name_en=category.name_en
         ),
         urgency=case.urgency,
-        description=case.description,
+        description=case.description if disclosure.description else "",
         place=place_view(session, case.village_code),
         beneficiary=schemas.BeneficiaryRead(
-            name=case.beneficiary_name,
+            name=case.beneficiary_name
+            if disclosure.full_name
+            else tracking.initials(case.beneficiary_name),
             nik_masked=nik.mask(case.beneficiary_nik),
-            birth_date=case.beneficiary_birth_date,
+            nik=case.beneficiary_nik if disclosure.full_nik else None,
+            birth_date=case.beneficiary_birth_date if disclosure.birth_date else None,
             sex=case.beneficiary_sex,
         ),
         reporter_name=case.reporter_name,
         reporter_organisation=case.reporter_organisation,
+        reporter_phone=case.reporter_phone if disclosure.contact else None,
+        reporter_email=case.reporter_email if disclosure.contact else None,
         legal_basis=case.legal_basis,
         created_at=case.created_at,
         referrals=[

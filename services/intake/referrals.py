@@ -22,7 +22,7 @@ from shared.outbox import add_event
 
 log = logging.getLogger(__name__)
 
-# Case.reported_by's length; a label from X-Sekber-Actor always fits (see deps.py).
+# Case.reported_by's length: an actor label always fits.
 REPORTED_BY_MAX = 160
 
 

@@ -18,7 +18,7 @@ from pydantic import (
 
 from shared.domain import categories, nik, regions
 from shared.domain.deadlines import Standing, Step
-from shared.domain.routing.facts import DisasterScope, Need
+from shared.domain.routing.facts import AgeBand, DisasterScope, Need, age_band
 from shared.domain.urgency import Urgency
 
 DISASTER_CATEGORIES = ("KBA", "KBS")
@@ -127,7 +127,31 @@ class ReferralCreate(CaseFactsIn):
     ]
     beneficiary: BeneficiaryIn
     reporter: ReporterIn
-    legal_basis: LegalBasis = "public_service"
+    legal_basis: LegalBasis = Field(
+        default="public_service",
+        description="Why Sekber may hold this person's data (UU 27/2022): the public "
+        "service of social welfare, the person's consent, or for a child the consent of a "
+        "parent or guardian",
+    )
+
+    @field_validator("legal_basis")
+    @classmethod
+    def _a_child_does_not_consent_alone(cls, value: str, info: ValidationInfo) -> str:
+        if value == "consent" and _is_child(
+            info.data.get("category"), info.data.get("beneficiary")
+        ):
+            raise ValueError("a child's data needs guardian_consent or the public_service basis")
+        return value
+
+
+def _is_child(category_code: str | None, beneficiary: BeneficiaryIn | None) -> bool:
+    category = categories.BY_CODE.get(category_code or "")
+    if category is not None and category.is_child:
+        return True
+    if beneficiary is None:
+        return False
+    band = age_band(birth_date=beneficiary.birth_date, nik=beneficiary.nik, today=date.today())
+    return band is AgeBand.CHILD
 
 
 class ReferralCreated(BaseModel):
@@ -209,8 +233,11 @@ class PlaceRead(BaseModel):
 
 
 class BeneficiaryRead(BaseModel):
-    name: str
+    name: str = Field(description="The full name, or initials for who only tracks the case")
     nik_masked: str | None
+    nik: str | None = Field(
+        default=None, description="The full NIK, only for the coordinator serving the case"
+    )
     birth_date: date | None
     sex: str | None
 
@@ -228,6 +255,8 @@ class CaseRead(BaseModel):
     beneficiary: BeneficiaryRead
     reporter_name: str
     reporter_organisation: str | None
+    reporter_phone: str | None = None
+    reporter_email: str | None = None
     legal_basis: str
     created_at: datetime
     referrals: list[ReferralRead]

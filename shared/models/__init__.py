@@ -1,5 +1,6 @@
 """SQLAlchemy tables, one module per aggregate."""
 
+from shared.models.access import ApiKey, AuditEntry, User
 from shared.models.actionlink import ActionLinkUse
 from shared.models.base import Base
 from shared.models.case import Case, CaseEvent, Referral, ReferralOffer
@@ -11,6 +12,8 @@ from shared.models.rules import RuleSetVersion
 
 __all__ = [
     "ActionLinkUse",
+    "ApiKey",
+    "AuditEntry",
     "Base",
     "Case",
     "CaseEvent",
@@ -25,4 +28,5 @@ __all__ = [
     "ReferralOffer",
     "Region",
     "RuleSetVersion",
+    "User",
 ]

@@ -20,6 +20,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from sekber_cli.embedded import free_port
 from sekber_cli.supervisor import READY_LINES, Supervisor, sekber_children, wait_for_http
 from shared.config import Settings
+from tests.support.auth import headers_for
 
 
 @dataclass
@@ -54,6 +55,11 @@ class SmtpServer:
 
     def __exit__(self, *exc: object) -> None:
         self._controller.stop()
+
+
+CASE_WORKER = "e2e@puskesos.example"
+# A national supervisor: follows every case the tests submit.
+SUPERVISOR = headers_for("supervisor", "e2e-supervisor", "Bu Ratna")
 
 
 class Stack:
@@ -95,7 +101,10 @@ class Stack:
             for child in sekber_children(python=sys.executable)
         ]
         self.supervisor = Supervisor(children, env=env, on_line=_echo, grace=15)
-        self.http = httpx.Client(base_url=self.base_url, timeout=10)
+        # Requests are a case worker's unless they say otherwise.
+        self.http = httpx.Client(
+            base_url=self.base_url, timeout=10, headers=headers_for("case_worker", CASE_WORKER)
+        )
         self.redis = redis.Redis.from_url(settings.redis_url)
 
     def queue_length(self, queue: str) -> int:
@@ -138,7 +147,7 @@ class Stack:
         }
 
     def case(self, case_id: str) -> dict[str, Any]:
-        response = self.http.get(f"/api/v1/cases/{case_id}")
+        response = self.http.get(f"/api/v1/cases/{case_id}", headers=SUPERVISOR)
         assert response.status_code == 200, response.text
         result: dict[str, Any] = response.json()
         return result

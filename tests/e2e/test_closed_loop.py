@@ -11,6 +11,7 @@ from sqlalchemy import select
 from shared.db import UowFactory
 from shared.models import Coordinator
 from tests.e2e.stack import SmtpServer, Stack, wait_until
+from tests.support.auth import headers_for
 
 REPORTER = "sri.wahyuni@puskesos.example"
 
@@ -33,7 +34,7 @@ def act(stack: Stack, task: dict[str, Any], action: str, **body: Any) -> dict[st
     response = stack.http.post(
         f"/api/v1/referrals/{task['id']}/actions/{action}",
         json={"version": task["version"], **body},
-        headers={"X-Sekber-Actor": f"coordinator:{task['coordinator']['id']}"},
+        headers=headers_for("coordinator", task["coordinator"]["id"]),
     )
     assert response.status_code == 200, response.text
     result: dict[str, Any] = response.json()
@@ -65,7 +66,7 @@ def test_a_case_travels_the_whole_loop_and_the_reporter_hears_of_it(
             "beneficiary": {"name": "Painah binti Karto"},
             "reporter": {"name": "Sri Wahyuni", "email": REPORTER},
         },
-        **{"X-Sekber-Actor": f"case_worker:{uuid.uuid4().hex[:8]}"},
+        **headers_for("case_worker", uuid.uuid4().hex[:8]),
     )
     case_id, code = submitted["case_id"], submitted["tracking_code"]
 
@@ -94,7 +95,7 @@ def test_a_case_travels_the_whole_loop_and_the_reporter_hears_of_it(
     onward = stack.http.post(
         f"/api/v1/referrals/{second['id']}/onward",
         json={"pillar": "TKSK", "purpose": "Pendampingan ke kantor desa untuk verifikasi"},
-        headers={"X-Sekber-Actor": f"coordinator:{second['coordinator']['id']}"},
+        headers=headers_for("coordinator", second["coordinator"]["id"]),
     )
     assert onward.status_code == 201, onward.text
     child = wait_until(

@@ -1,17 +1,44 @@
-"""How tests say who acts: every test builds its credentials here, so that the way the
-API authenticates is known in one place."""
+"""How tests say who acts: every test builds its credentials here.
+
+Tokens are signed with the secret the test services run with (the default of the test
+environment), exactly as POST /api/v1/auth/token would issue them; the sign-in itself
+(passwords, lock-out, keys) has tests of its own."""
 
 from __future__ import annotations
 
-ACTOR_HEADER = "X-Sekber-Actor"
-ACTOR_NAME_HEADER = "X-Sekber-Actor-Name"
+from datetime import timedelta
+
+from shared.accounts import tokens
+from shared.config import PLACEHOLDER_SECRET
+from shared.models.base import utcnow
+from shared.workflow import Actor
+
+SECRET = PLACEHOLDER_SECRET
 
 
-def headers_for(kind: str, ident: str, name: str = "", *, jurisdiction: str = "") -> dict[str, str]:
+def token_for(
+    kind: str,
+    ident: str,
+    name: str = "",
+    *,
+    jurisdiction: str = "",
+    unit: str = "",
+    secret: str = SECRET,
+    # Long enough for tests that move the service's clock days ahead.
+    lifetime: timedelta = timedelta(days=365),
+    token_kind: str = "access",
+) -> str:
+    actor = Actor(kind, ident, name, jurisdiction=jurisdiction, unit=unit, user=ident)
+    return tokens.issue(
+        actor=actor, secret=secret, now=utcnow(), lifetime=lifetime, kind=token_kind
+    )
+
+
+def headers_for(
+    kind: str, ident: str, name: str = "", *, jurisdiction: str = "", unit: str = ""
+) -> dict[str, str]:
     """Request headers that authenticate as `kind` (case_worker, coordinator, supervisor,
-    admin, csr) with the given id; a supervisor's or admin's jurisdiction is national
-    unless given (a region code: that region and below)."""
-    headers = {ACTOR_HEADER: f"{kind}:{ident}"}
-    if name:
-        headers[ACTOR_NAME_HEADER] = name
-    return headers
+    admin, csr) with the given id (a coordinator's directory UUID); jurisdiction is
+    national unless given (a region code: that region and below)."""
+    token = token_for(kind, ident, name, jurisdiction=jurisdiction, unit=unit)
+    return {"Authorization": f"Bearer {token}"}

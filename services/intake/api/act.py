@@ -7,7 +7,7 @@ Sekber did not issue, 410 for one used or expired, 409 when the task moved on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Path, Request
@@ -64,7 +64,13 @@ def _answer(build: Callable[[], str]) -> HTMLResponse:
         return _page(status, action_pages.refusal(status))
 
 
-@router.get("/{token}", response_class=HTMLResponse)
+_PAGES: dict[int | str, dict[str, Any]] = {
+    status: {"description": title, "content": {"text/html": {}}}
+    for status, (title, _) in action_pages.REFUSALS.items()
+}
+
+
+@router.get("/{token}", response_class=HTMLResponse, responses=_PAGES)
 def look(
     token: Token, uow_factory: UowFactoryDep, settings: SettingsDep, now: NowDep
 ) -> HTMLResponse:
@@ -78,7 +84,7 @@ def look(
     )
 
 
-@router.post("/{token}", response_class=HTMLResponse)
+@router.post("/{token}", response_class=HTMLResponse, responses=_PAGES)
 def perform(
     token: Token,
     uow_factory: UowFactoryDep,

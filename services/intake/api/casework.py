@@ -34,7 +34,7 @@ IfMatch = Annotated[
 _ETAG = re.compile(r'^\s*(?:W/)?"([0-9]{1,9})"\s*$')
 
 _REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "X-Sekber-Actor missing or malformed"},
+    401: {"description": "Not signed in"},
     403: {"description": "Not yours to do"},
     404: {"description": "No such task"},
     409: {"description": "The task changed since you read it, or is past this step"},

@@ -51,9 +51,7 @@ def read_inbox(
     """A coordinator's tasks: assigned to them or offered to them, emergencies first, then
     the soonest due, with how each deadline stands and what they may do."""
     if actor.coordinator_id is None:
-        raise refused(
-            403, ["header", "X-Sekber-Actor"], "the inbox is a coordinator's", "forbidden"
-        )
+        raise refused(403, ["header", "Authorization"], "the inbox is a coordinator's", "forbidden")
     return task_views.inbox(
         session,
         coordinator_id=actor.coordinator_id,

@@ -3,10 +3,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Header, Request, Response
 
 from services.intake import referrals
-from services.intake.deps import CorrelationIdDep, OptionalActorDep, UowFactoryDep
+from services.intake.deps import ActorDep, CorrelationIdDep, UowFactoryDep
+from services.intake.guard import access_of
 from services.intake.schemas import ReferralCreate, ReferralCreated
 
 router = APIRouter(tags=["referrals"])
@@ -34,25 +35,29 @@ IdempotencyKey = Annotated[
     },
 )
 def submit_referral(
+    request: Request,
     body: ReferralCreate,
     response: Response,
     uow_factory: UowFactoryDep,
     correlation_id: CorrelationIdDep,
-    actor: OptionalActorDep,
+    actor: ActorDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ReferralCreated:
     """Submit a referral. Answers only after the case and its event are committed.
 
-    The sender (who may later cancel its tasks) is the X-Sekber-Actor when given, else the
-    case worker named in the reporter: `case_worker:<e-mail>`, or `case_worker:<name>`."""
+    The signed-in case worker (or supervisor) is the case's sender: they may follow it and
+    cancel its tasks. The legal basis is recorded with the case; a child's case needs the
+    guardian's consent or the public-service basis."""
     result = referrals.submit_referral(
         uow_factory=uow_factory,
         data=body,
         idempotency_key=idempotency_key,
         correlation_id=correlation_id,
         today=date.today(),
-        reported_by=actor.label if actor else None,
+        reported_by=actor.label,
     )
+    if (audited := access_of(request)) is not None:
+        audited.touch([result.case.id], basis=f"reporter ({body.legal_basis})")
     location = f"/api/v1/cases/{result.case.id}"
     response.headers["Location"] = location
     response.headers["X-Correlation-Id"] = result.case.correlation_id

@@ -1,17 +1,12 @@
-"""The routing rules administration API.
-
-Authentication and roles come in a later issue: until then, anyone who can reach the API
-can replace the rules, so deployments must keep these paths behind the admin network.
-"""
+"""The routing rules administration API: supervisors read the rules, admins replace them
+(services/intake/policy.py)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Header, Response
+from fastapi import APIRouter, Response
 
 from services.intake import ruleadmin
-from services.intake.deps import RulesTextDep, SessionDep, UowFactoryDep
+from services.intake.deps import ActorDep, RulesTextDep, SessionDep, UowFactoryDep
 from services.intake.routing_schemas import (
     RULES_MAX_BYTES,
     RuleSetRead,
@@ -20,17 +15,6 @@ from services.intake.routing_schemas import (
 )
 
 router = APIRouter(prefix="/routing/rules", tags=["routing rules"])
-
-Actor = Annotated[
-    str,
-    Header(
-        alias="X-Actor",
-        min_length=1,
-        max_length=160,
-        pattern=r"^[^\x00-\x1f\x7f]+$",
-        description="Who uploads the rules (kept with the version)",
-    ),
-]
 
 _TOML_BODY = {"schema": {"type": "string", "maxLength": RULES_MAX_BYTES}}
 
@@ -73,11 +57,12 @@ def upload_rules(
     text: RulesTextDep,
     uow_factory: UowFactoryDep,
     response: Response,
-    actor: Actor = "admin",
+    actor: ActorDep,
 ) -> RuleSetStored:
     """Validate, store and activate a rule set (TOML, the raw request body). Routing
-    workers use it from their next case on; invalid rules change nothing."""
-    result = ruleadmin.upload(uow_factory=uow_factory, text=text, actor=actor.strip() or "admin")
+    workers use it from their next case on; invalid rules change nothing. The uploading
+    admin is kept with the version."""
+    result = ruleadmin.upload(uow_factory=uow_factory, text=text, actor=actor.user or actor.label)
     if not result.created:
         response.status_code = 200
     return RuleSetStored(version=result.version, active=True)

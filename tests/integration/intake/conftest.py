@@ -18,13 +18,15 @@ from shared.directory import SnapshotCache
 from shared.events import Envelope
 from shared.models import Case, CaseEvent, OutboxEvent, Referral, ReferralOffer, Region
 from tests.integration.factories import route
+from tests.support.auth import headers_for
 
 
 @pytest.fixture(scope="module")
 def client(database_url: str) -> Iterator[TestClient]:
     # Check the directory on every decision: tests add coordinators between requests.
     settings = Settings(environment="test", database_url=database_url, directory_check_seconds=0)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
+    # Requests act as the case worker SENDER unless they say otherwise.
+    with TestClient(create_app(settings), raise_server_exceptions=False, headers=SENDER) as c:
         yield c
 
 
@@ -62,9 +64,12 @@ def counts(uow_factory: UowFactory) -> tuple[int, int]:
 # test in a kecamatan of its own and only at kecamatan or village level, so that no test's
 # coordinators are candidates for another's tasks (routing never looks sideways).
 
-SUPERVISOR = {"X-Sekber-Actor": "supervisor:sekber-jatim", "X-Sekber-Actor-Name": "Bu Ratna"}
+SUPERVISOR = headers_for("supervisor", "sekber-jatim", "Bu Ratna")
+ADMIN = headers_for("admin", "admin.sekber", "Bu Sekber")
+# Overrides the client's default credentials with none.
+ANONYMOUS = {"Authorization": ""}
 SENDER_ID = "sri.wahyuni@puskesos.example"
-SENDER = {"X-Sekber-Actor": f"case_worker:{SENDER_ID}", "X-Sekber-Actor-Name": "Sri Wahyuni"}
+SENDER = headers_for("case_worker", SENDER_ID, "Sri Wahyuni")
 
 
 @dataclass(frozen=True)
@@ -109,11 +114,14 @@ def clock(client: TestClient) -> Iterator[Callable[[datetime], None]]:
     state.clock = real
 
 
+def acting_as(client: TestClient, headers: dict[str, str]) -> TestClient:
+    """The module's client, from now on acting with these credentials."""
+    client.headers.update(headers)
+    return client
+
+
 def as_coordinator(coordinator_id: uuid.UUID, name: str | None = None) -> dict[str, str]:
-    headers = {"X-Sekber-Actor": f"coordinator:{coordinator_id}"}
-    if name:
-        headers["X-Sekber-Actor-Name"] = name
-    return headers
+    return headers_for("coordinator", str(coordinator_id), name or "")
 
 
 def new_case(

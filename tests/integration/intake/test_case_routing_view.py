@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from fastapi.testclient import TestClient
 
 from shared.db import UowFactory
@@ -12,6 +13,13 @@ from shared.domain.routing import rules as routing_rules
 from shared.domain.routing.facts import Need
 from shared.models import Case
 from tests.integration.factories import add_coordinator, route, submit
+from tests.integration.intake.conftest import SUPERVISOR, acting_as
+
+
+@pytest.fixture(scope="module")
+def client(client: TestClient) -> TestClient:
+    """This module's requests are a national supervisor's."""
+    return acting_as(client, SUPERVISOR)
 
 
 def test_the_routing_view_shows_who_got_each_task_and_why_in_both_languages(

@@ -5,6 +5,7 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
+from services.intake import policy
 from services.intake.app import create_app
 from shared import logcontext
 from shared.config import Settings
@@ -49,13 +50,14 @@ def test_a_refused_body_is_answered_with_a_correlation_id(client: TestClient) ->
 
 
 def test_an_unexpected_error_is_logged_and_answered_with_the_correlation_id(
-    settings: Settings, caplog: pytest.LogCaptureFixture
+    settings: Settings, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     app = create_app(settings)
 
     def boom() -> None:
         raise RuntimeError("boom")
 
+    monkeypatch.setitem(policy.RULES, "GET /boom", policy.PUBLIC)
     app.add_api_route("/boom", boom)
     caplog.handler.addFilter(logcontext.CorrelationFilter())
     with TestClient(app, raise_server_exceptions=False) as client:

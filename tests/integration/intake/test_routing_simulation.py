@@ -14,6 +14,13 @@ from shared.db import UowFactory
 from shared.domain.routing import rules as routing_rules
 from shared.models import Base, Coordinator
 from tests.integration.factories import ELDERLY_TO_PSM, add_coordinator, draft_rules
+from tests.integration.intake.conftest import SUPERVISOR, acting_as
+
+
+@pytest.fixture(scope="module")
+def client(client: TestClient) -> TestClient:
+    """This module's requests are a national supervisor's."""
+    return acting_as(client, SUPERVISOR)
 
 
 def case(**overrides: Any) -> dict[str, Any]:

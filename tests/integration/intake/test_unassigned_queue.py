@@ -11,6 +11,13 @@ from fastapi.testclient import TestClient
 from shared.db import UowFactory
 from shared.models import Case
 from tests.integration.factories import route, submit
+from tests.integration.intake.conftest import SUPERVISOR, acting_as
+
+
+@pytest.fixture(scope="module")
+def client(client: TestClient) -> TestClient:
+    """This module's requests are a national supervisor's."""
+    return acting_as(client, SUPERVISOR)
 
 
 @pytest.fixture(scope="module")

@@ -191,7 +191,7 @@ def test_a_sender_completing_the_task_is_forbidden_and_changes_nothing(
     assert (error["field"], error["type"], error["loc"]) == (
         "role",
         "forbidden",
-        ["header", "X-Sekber-Actor"],
+        ["header", "Authorization"],
     )
     assert snapshot(uow_factory, t.id) == before
 

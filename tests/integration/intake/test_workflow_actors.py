@@ -1,16 +1,19 @@
-"""Who acts, until authentication: the X-Sekber-Actor header, and the sender of a case."""
+"""Who acts: the signed-in account, kept as the sender of what it submits; wrong or
+missing credentials change nothing."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from fastapi.testclient import TestClient
 
 from shared.db import UowFactory
 from shared.models import Case
-from tests.integration.factories import add_coordinator, route
+from tests.integration.factories import add_coordinator
 from tests.integration.intake.conftest import (
+    ANONYMOUS,
     SENDER,
     SENDER_ID,
     Area,
@@ -20,6 +23,7 @@ from tests.integration.intake.conftest import (
     routed_case,
     tasks_of,
 )
+from tests.support.auth import headers_for, token_for
 
 
 def sender_of(uow_factory: UowFactory, case_id: uuid.UUID) -> str:
@@ -34,60 +38,55 @@ def test_the_actor_who_submits_a_referral_is_its_sender(
     assert sender_of(uow_factory, case_id) == f"case_worker:{SENDER_ID}"
 
 
-def test_without_the_header_the_reporter_is_the_sender_by_e_mail_or_else_by_name(
-    client: TestClient, uow_factory: UowFactory
-) -> None:
-    with_email = referral(reporter={"name": "Sri Wahyuni", "email": "sri@desa.example"})
-    by_name = referral(reporter={"name": "Sri Wahyuni"})
-    first = client.post("/api/v1/referrals", json=with_email).json()["case_id"]
-    second = client.post("/api/v1/referrals", json=by_name).json()["case_id"]
-    assert sender_of(uow_factory, uuid.UUID(first)) == "case_worker:sri@desa.example"
-    assert sender_of(uow_factory, uuid.UUID(second)) == "case_worker:Sri Wahyuni"
-
-
-def test_a_reporter_known_by_e_mail_cancels_their_task_with_that_identity(
+def test_a_case_worker_cancels_the_task_they_sent_with_their_own_account(
     client: TestClient, uow_factory: UowFactory, area: Area
 ) -> None:
     add_coordinator(uow_factory, pillar="TKSK", region=area.district)
-    body = referral(village_code=area.village, reporter={"name": "Sri", "email": "sri@x.example"})
-    case_id = uuid.UUID(client.post("/api/v1/referrals", json=body).json()["case_id"])
-    route(uow_factory, case_id)
-    [t] = tasks_of(uow_factory, case_id)
+    me = headers_for("case_worker", "sri@x.example", "Sri")
+    t = routed_case(client, uow_factory, area, headers=me)
+    other = headers_for("case_worker", "budi@x.example", "Budi")
+
+    refused = client.post(
+        f"/api/v1/referrals/{t.id}/actions/cancel",
+        json={"version": 1, "reason": "duplicate"},
+        headers=other,
+    )
     response = client.post(
         f"/api/v1/referrals/{t.id}/actions/cancel",
         json={"version": 1, "reason": "duplicate"},
-        headers={"X-Sekber-Actor": "case_worker:sri@x.example"},
+        headers=me,
     )
+
+    assert refused.status_code == 403
     assert (response.status_code, response.json()["status"]) == (200, "cancelled")
     assert response.json()["allowed_actions"] == []
 
 
 @pytest.mark.parametrize(
-    "header",
+    "headers",
     [
-        "",
-        "coordinator",
-        "boss:42",
-        "coordinator:not-a-uuid",
-        "case_worker:",
-        "supervisor:" + "x" * 149,
+        {"Authorization": "Basic c3JpOnNlY3JldA=="},
+        {"Authorization": "Bearer"},
+        {"Authorization": "Bearer not-a-token"},
+        {"Authorization": "Bearer " + token_for("case_worker", "sri", secret="x" * 40)},
+        {"Authorization": "Bearer " + token_for("case_worker", "sri", lifetime=-timedelta(1))},
+        {"Authorization": "Bearer " + token_for("case_worker", "sri", token_kind="session")},
+        {**ANONYMOUS, "X-API-Key": "sekber_0123456789ab_nope"},
     ],
+    ids=["basic", "empty", "garbage", "forged", "expired", "session-token", "unknown-key"],
 )
-def test_a_malformed_actor_is_unauthenticated_and_changes_nothing(
-    client: TestClient, uow_factory: UowFactory, header: str
+def test_wrong_credentials_are_unauthenticated_and_change_nothing(
+    client: TestClient, uow_factory: UowFactory, headers: dict[str, str]
 ) -> None:
     before = counts(uow_factory)
-    submitted = client.post(
-        "/api/v1/referrals", json=referral(), headers={"X-Sekber-Actor": header}
-    )
+    submitted = client.post("/api/v1/referrals", json=referral(), headers=headers)
     acted = client.post(
-        f"/api/v1/referrals/{uuid.uuid4()}/actions/accept",
-        json={"version": 1},
-        headers={"X-Sekber-Actor": header},
+        f"/api/v1/referrals/{uuid.uuid4()}/actions/accept", json={"version": 1}, headers=headers
     )
     for response in (submitted, acted):
-        assert response.status_code == 401
-        assert response.json()["detail"][0]["field"] == "X-Sekber-Actor"
+        assert response.status_code == 401, response.text
+        assert response.headers["WWW-Authenticate"] == "Bearer"
+        assert response.json()["detail"][0]["type"] == "unauthenticated"
     assert counts(uow_factory) == before
 
 
@@ -101,12 +100,12 @@ def test_the_workflow_needs_an_actor(
         ("notes", {"text": "Halo"}),
         ("onward", {"pillar": "PSM", "purpose": "Pendampingan"}),
     ):
-        response = client.post(f"/api/v1/referrals/{t.id}/{path}", json=body)
+        response = client.post(f"/api/v1/referrals/{t.id}/{path}", json=body, headers=ANONYMOUS)
         assert response.status_code == 401, path
         [error] = response.json()["detail"]
         assert (error["field"], error["loc"], error["type"]) == (
-            "X-Sekber-Actor",
-            ["header", "X-Sekber-Actor"],
+            "Authorization",
+            ["header", "Authorization"],
             "unauthenticated",
         )
     assert tasks_of(uow_factory, t.case_id)[0].version == 1

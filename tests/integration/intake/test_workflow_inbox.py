@@ -13,6 +13,7 @@ from fastapi.testclient import TestClient
 from shared.db import UowFactory
 from tests.integration.factories import add_coordinator
 from tests.integration.intake.conftest import (
+    ANONYMOUS,
     SENDER,
     SUPERVISOR,
     Area,
@@ -149,10 +150,10 @@ def test_deadline_standing_is_computed_with_the_policy_at_request_time(
 def test_the_inbox_is_for_coordinators_who_say_who_they_are(
     client: TestClient, uow_factory: UowFactory
 ) -> None:
-    assert client.get("/api/v1/inbox").status_code == 401
+    assert client.get("/api/v1/inbox", headers=ANONYMOUS).status_code == 401
     for headers in (SENDER, SUPERVISOR):
         response = client.get("/api/v1/inbox", headers=headers)
         assert response.status_code == 403
-        assert response.json()["detail"][0]["field"] == "X-Sekber-Actor"
+        assert response.json()["detail"][0]["field"] == "Authorization"
     nobody = client.get("/api/v1/inbox", headers=as_coordinator(uuid.uuid4()))
     assert (nobody.status_code, nobody.json()["items"]) == (200, [])

@@ -102,7 +102,7 @@ def test_when_everyone_has_declined_the_replacement_waits_unassigned_for_the_sup
         post(
             client,
             f"/api/v1/referrals/{current.id}/actions/reject",
-            {"X-Sekber-Actor": f"coordinator:{holder}"},
+            as_coordinator(holder),
             version=current.version,
             reason="out_of_area",
         )
@@ -112,7 +112,9 @@ def test_when_everyone_has_declined_the_replacement_waits_unassigned_for_the_sup
     assert [x.status for x in tasks] == ["rejected", "rejected", "unassigned"]
     assert tasks[2].coordinator_id is None and tasks[2].replaces_id == tasks[1].id
     assert outbox_types(uow_factory, t.case_id)[-1] == "ReferralUnroutable"
-    queue = client.get("/api/v1/referrals/unassigned", params={"region": area.district}).json()
+    queue = client.get(
+        "/api/v1/referrals/unassigned", params={"region": area.district}, headers=SUPERVISOR
+    ).json()
     assert [q["referral_id"] for q in queue] == [str(tasks[2].id)]
     assert client.get(f"/api/v1/cases/{t.case_id}").json()["status"] == "open"
 

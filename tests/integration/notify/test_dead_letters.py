@@ -23,9 +23,11 @@ from shared.models import Notification
 from tests.integration.notify import scenes
 from tests.integration.notify.conftest import BASE_URL, MAX_ATTEMPTS
 from tests.integration.notify.receivers import SECRET, Receiver
+from tests.support.auth import headers_for
 
 VILLAGE = "81.01.01.1009"  # Hollo, Maluku Tengah
-SUPERVISOR = {"X-Sekber-Actor": "supervisor:dinsos-maluku", "X-Sekber-Actor-Name": "Ibu Wati"}
+SUPERVISOR = headers_for("supervisor", "dinsos-maluku", "Ibu Wati", jurisdiction="81")
+ELSEWHERE = headers_for("supervisor", "dinsos-bali", "Bu Made", jurisdiction="51")
 
 
 @pytest.fixture(scope="module")
@@ -90,7 +92,7 @@ def test_a_replayed_dead_webhook_is_sent_once_with_its_own_id(
 ) -> None:
     scene, note = dead_webhook(uow_factory, channels, hook)
 
-    dead = client.get("/api/v1/notifications/dead", params={"limit": 500})
+    dead = client.get("/api/v1/notifications/dead", params={"limit": 500}, headers=SUPERVISOR)
     assert dead.status_code == 200
     listed = next(n for n in dead.json() if n["id"] == str(note.id))
     assert (listed["channel"], listed["state"], listed["kind"]) == (
@@ -121,8 +123,10 @@ def test_only_a_supervisor_replays_and_only_a_dead_or_failed_notification(
     url = f"/api/v1/notifications/{note.id}/replay"
 
     assert client.post(url).status_code == 401
-    coordinator = {"X-Sekber-Actor": f"coordinator:{uuid.uuid4()}"}
+    coordinator = headers_for("coordinator", str(uuid.uuid4()))
     assert client.post(url, headers=coordinator).status_code == 403
+    # A supervisor of another province does not even find it.
+    assert client.post(url, headers=ELSEWHERE).status_code == 404
     assert client.post(url, headers=SUPERVISOR).status_code == 202
     again = client.post(url, headers=SUPERVISOR)
     assert again.status_code == 409

@@ -1,0 +1,181 @@
+"""Accounts from the command line: create users, reset passwords, issue and revoke API
+keys. Passwords are asked for, never taken from the command line (shell history)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Annotated
+
+import typer
+from sqlalchemy.orm import Session
+
+from shared import audit
+from shared.accounts import apikeys, users
+from shared.config import get_settings
+from shared.db import UowFactory, uow_factory_for
+from shared.domain.access import ROLES
+from shared.models.base import utcnow
+
+user_app = typer.Typer(no_args_is_help=True, help="User accounts.")
+key_app = typer.Typer(no_args_is_help=True, help="API keys for systems that integrate.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(user_app, name="users")
+    app.add_typer(key_app, name="keys")
+
+
+def _factory() -> UowFactory:
+    return uow_factory_for(get_settings().database_url)
+
+
+def _refuse(exc: Exception) -> typer.Exit:
+    typer.echo(f"refused: {exc}", err=True)
+    return typer.Exit(code=2)
+
+
+def _ask_password(given: bool) -> str | None:
+    if not given:
+        return None
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+@user_app.command("create")
+def create_user(
+    username: Annotated[str, typer.Argument(help="Lower-case login name, e.g. sri.wahyuni")],
+    role: Annotated[str, typer.Option(help=f"One of {', '.join(ROLES)}")],
+    name: Annotated[str, typer.Option(help="Full name, shown on the case timeline")],
+    jurisdiction: Annotated[
+        str, typer.Option(help="Region code the user sees (35, 35.08...); empty: national")
+    ] = "",
+    coordinator: Annotated[
+        str | None, typer.Option(help="A coordinator's directory id or external reference")
+    ] = None,
+    unit: Annotated[str | None, typer.Option(help="The directory unit it also acts for")] = None,
+    password: Annotated[
+        bool, typer.Option("--password/--no-password", help="Ask for a password")
+    ] = True,
+) -> None:
+    """Create an account (a coordinator's is tied to its directory entry)."""
+    secret = _ask_password(password)
+    with _factory()() as uow:
+        try:
+            user = users.create_user(
+                uow.session,
+                username=username,
+                name=name,
+                role=role,
+                password=secret,
+                jurisdiction=jurisdiction,
+                coordinator_ref=coordinator,
+                unit_ref=unit,
+            )
+        except users.AccountError as exc:
+            raise _refuse(exc) from None
+        _note(uow.session, user.username, "user_created")
+        uow.commit()
+        typer.echo(f"Created {user.username} ({user.role}, {user.jurisdiction or 'national'}).")
+
+
+@user_app.command("set-password")
+def set_password(username: Annotated[str, typer.Argument()]) -> None:
+    """Set a new password (and lift a lock-out)."""
+    secret = str(typer.prompt("New password", hide_input=True, confirmation_prompt=True))
+    with _factory()() as uow:
+        try:
+            users.set_password(uow.session, username=username, password=secret)
+        except users.AccountError as exc:
+            raise _refuse(exc) from None
+        _note(uow.session, username, "password_set")
+        uow.commit()
+    typer.echo(f"Password of {username} set.")
+
+
+@user_app.command("disable")
+def disable(username: Annotated[str, typer.Argument()]) -> None:
+    """Stop an account signing in (and its API keys working) at once."""
+    _set_active(username, active=False)
+
+
+@user_app.command("enable")
+def enable(username: Annotated[str, typer.Argument()]) -> None:
+    """Let a disabled account sign in again."""
+    _set_active(username, active=True)
+
+
+def _set_active(username: str, *, active: bool) -> None:
+    with _factory()() as uow:
+        try:
+            users.set_active(uow.session, username=username, active=active)
+        except users.AccountError as exc:
+            raise _refuse(exc) from None
+        _note(uow.session, username, "user_enabled" if active else "user_disabled")
+        uow.commit()
+    typer.echo(f"{username} {'enabled' if active else 'disabled'}.")
+
+
+@key_app.command("issue")
+def issue_key(
+    username: Annotated[str, typer.Argument(help="The account the key acts as")],
+    name: Annotated[str, typer.Option(help="What the key is for, e.g. 'SIKS desa'")],
+    days: Annotated[int, typer.Option(min=0, help="Expires after this many days; 0: never")] = 365,
+) -> None:
+    """Issue an API key; it is printed once and cannot be shown again."""
+    now = utcnow()
+    with _factory()() as uow:
+        try:
+            user = users.find(uow.session, username)
+        except users.AccountError as exc:
+            raise _refuse(exc) from None
+        issued = apikeys.issue(
+            uow.session,
+            user=user,
+            name=name,
+            now=now,
+            expires_at=now + timedelta(days=days) if days else None,
+        )
+        _note(uow.session, user.username, "key_issued", object_id=issued.prefix)
+        uow.commit()
+    typer.echo(f"API key {issued.prefix} for {username} (shown once, keep it safe):")
+    typer.echo(issued.key)
+
+
+@key_app.command("revoke")
+def revoke_key(prefix: Annotated[str, typer.Argument(help="The key's prefix (its id)")]) -> None:
+    """Revoke a key: it stops working at once."""
+    with _factory()() as uow:
+        try:
+            apikeys.revoke(uow.session, prefix=prefix, now=utcnow())
+        except apikeys.KeyNotFound as exc:
+            raise _refuse(exc) from None
+        _note(uow.session, prefix, "key_revoked", object_type="api_key")
+        uow.commit()
+    typer.echo(f"API key {prefix} revoked.")
+
+
+@key_app.command("list")
+def list_keys(username: Annotated[str | None, typer.Argument()] = None) -> None:
+    """Keys with their state (never the keys themselves)."""
+    with _factory()() as uow:
+        for key, user in apikeys.list_keys(uow.session, username=username):
+            state = "revoked" if key.revoked_at else "active"
+            typer.echo(f"{key.prefix}  {user.username:<24} {state:<8} {key.name}")
+
+
+def _note(
+    session: Session,
+    subject: str,
+    action: str,
+    *,
+    object_type: str = "account",
+    object_id: str | None = None,
+) -> None:
+    audit.security_event(
+        session,
+        actor="cli",
+        role="admin",
+        action=action,
+        object_type=object_type,
+        object_id=object_id or subject,
+        now=utcnow(),
+    )

@@ -1,0 +1,1 @@
+"""Accounts: who may sign in, how they prove it, and what a signed-in principal is."""

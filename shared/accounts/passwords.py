@@ -1,0 +1,46 @@
+"""Password hashes: Argon2id through pwdlib, with its recommended parameters."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from pwdlib import PasswordHash
+
+MIN_LENGTH = 10
+MAX_LENGTH = 128
+
+
+@lru_cache(maxsize=1)
+def _hasher() -> PasswordHash:
+    return PasswordHash.recommended()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+def verify(password: str, password_hash: str | None) -> tuple[bool, str | None]:
+    """Whether the password matches, and a new hash when the stored one is outdated.
+
+    Without a stored hash a dummy hash is still checked, so that an unknown user takes
+    as long to refuse as a wrong password (no user enumeration by timing)."""
+    if password_hash is None:
+        _hasher().verify(password, _dummy_hash())
+        return False, None
+    return _hasher().verify_and_update(password, password_hash)
+
+
+@lru_cache(maxsize=1)
+def _dummy_hash() -> str:
+    return _hasher().hash("no such user: timing only")
+
+
+def weakness(password: str) -> str | None:
+    """Why a new password is refused, or None."""
+    if len(password) < MIN_LENGTH:
+        return f"at least {MIN_LENGTH} characters"
+    if len(password) > MAX_LENGTH:
+        return f"at most {MAX_LENGTH} characters"
+    if len(set(password)) < 4:
+        return "too few different characters"
+    return None

@@ -1,0 +1,170 @@
+"""Privacy by role (UU 27/2022): who sees a person's identity, the audit trail of every
+read and write, the legal basis of each case, CSR partners' view without identities, and
+a person's request for their data. Cases here are in Papua Barat Daya (96)."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from fastapi.testclient import TestClient
+from sqlalchemy import select
+
+from shared.db import UowFactory
+from shared.models import AuditEntry, Case
+from tests.integration.factories import add_coordinator, route
+from tests.integration.intake.conftest import referral
+from tests.support.auth import headers_for
+
+VILLAGE = "96.01.01.1001"  # Makbon
+NAME = "Maria Ulimpa"
+NIK = "9601014108500001"
+REPORTER = headers_for("case_worker", "yuli@puskesos-makbon.example", "Yuli")
+SUPERVISOR = headers_for("supervisor", "dinsos-pbd", "Pak Ronald", jurisdiction="96")
+CSR = headers_for("csr", "forum-csr-pbd", jurisdiction="96")
+ADMIN = headers_for("admin", "admin-pbd", jurisdiction="96")
+
+
+def case_in_makbon(client: TestClient, uow_factory: UowFactory) -> tuple[str, uuid.UUID]:
+    coordinator = add_coordinator(uow_factory, pillar="TKSK", region="96.01.01")
+    body = referral(
+        village_code=VILLAGE,
+        beneficiary={"name": NAME, "nik": NIK, "sex": "F"},
+        reporter={"name": "Yuli", "phone": "+6281344445555", "email": "yuli@x.example"},
+    )
+    response = client.post("/api/v1/referrals", json=body, headers=REPORTER)
+    assert response.status_code == 201, response.text
+    case_id = response.json()["case_id"]
+    route(uow_factory, uuid.UUID(case_id))
+    return case_id, coordinator
+
+
+def seen_by(client: TestClient, case_id: str, headers: dict[str, str]) -> dict[str, Any]:
+    response = client.get(f"/api/v1/cases/{case_id}", headers=headers)
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+def test_each_role_sees_as_much_of_the_person_as_it_needs(
+    client: TestClient, uow_factory: UowFactory
+) -> None:
+    case_id, coordinator = case_in_makbon(client, uow_factory)
+
+    serving = seen_by(client, case_id, headers_for("coordinator", str(coordinator)))
+    reporter = seen_by(client, case_id, REPORTER)
+    supervisor = seen_by(client, case_id, SUPERVISOR)
+
+    assert (serving["beneficiary"]["name"], serving["beneficiary"]["nik"]) == (NAME, NIK)
+    assert serving["reporter_phone"] == "+6281344445555"
+    assert (reporter["beneficiary"]["name"], reporter["beneficiary"]["nik"]) == (NAME, None)
+    assert supervisor["beneficiary"]["name"] == "M.U."
+    assert supervisor["beneficiary"]["nik"] is None
+    assert supervisor["beneficiary"]["birth_date"] is None
+    assert supervisor["reporter_phone"] is None and supervisor["reporter_email"] is None
+    for view in (reporter, supervisor):
+        assert NIK not in str(view)
+        assert view["beneficiary"]["nik_masked"] == "960101******0001"
+    assert client.get(f"/api/v1/cases/{case_id}", headers=CSR).status_code == 403
+    stranger = headers_for("coordinator", str(uuid.uuid4()))
+    assert client.get(f"/api/v1/cases/{case_id}", headers=stranger).status_code == 404
+
+
+def test_every_read_and_write_of_a_case_is_in_the_audit_trail_with_its_basis(
+    client: TestClient, uow_factory: UowFactory
+) -> None:
+    case_id, coordinator = case_in_makbon(client, uow_factory)
+    seen_by(client, case_id, SUPERVISOR)
+    seen_by(client, case_id, headers_for("coordinator", str(coordinator)))
+    outsider = headers_for("supervisor", "dinsos-papua", jurisdiction="91")
+    assert client.get(f"/api/v1/cases/{case_id}", headers=outsider).status_code == 404
+
+    with uow_factory() as uow:
+        rows = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.object_id == case_id).order_by(AuditEntry.id)
+        ).all()
+    trail = [(r.actor, r.action, r.basis, r.status) for r in rows]
+    assert trail == [
+        ("case_worker:yuli@puskesos-makbon.example", "write", "reporter (public_service)", 201),
+        ("supervisor:dinsos-pbd", "read", "jurisdiction 96", 200),
+        (f"coordinator:{coordinator}", "read", "assignee of a task", 200),
+        ("supervisor:dinsos-papua", "read", "supervisor in 91", 404),
+    ]
+
+
+def test_the_legal_basis_is_kept_and_a_child_cannot_consent_alone(
+    client: TestClient, uow_factory: UowFactory
+) -> None:
+    child = referral(
+        category="AT",
+        village_code=VILLAGE,
+        beneficiary={"name": "Anak Uji", "birth_date": "2015-01-01"},
+        legal_basis="consent",
+    )
+    refused = client.post("/api/v1/referrals", json=child, headers=REPORTER)
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["field"] == "legal_basis"
+
+    child["legal_basis"] = "guardian_consent"
+    accepted = client.post("/api/v1/referrals", json=child, headers=REPORTER)
+    assert accepted.status_code == 201
+    with uow_factory() as uow:
+        case = uow.session.get_one(Case, uuid.UUID(accepted.json()["case_id"]))
+        assert case.legal_basis == "guardian_consent"
+
+
+def test_csr_partners_see_needs_without_any_identity(
+    client: TestClient, uow_factory: UowFactory
+) -> None:
+    case_in_makbon(client, uow_factory)
+
+    response = client.get("/api/v1/needs", headers=CSR, params={"region": "96"})
+
+    assert response.status_code == 200
+    needs = response.json()
+    assert needs and all(n["village"] == "Makbon" for n in needs)
+    assert set(needs[0]) == {
+        "case_id",
+        "category",
+        "needs",
+        "urgency",
+        "village",
+        "kecamatan",
+        "kab_kota",
+        "status",
+        "received_on",
+    }
+    for secret in (NAME, NIK, "Yuli", "+62813"):
+        assert secret not in response.text
+    elsewhere = client.get("/api/v1/needs", headers=headers_for("csr", "x", jurisdiction="35"))
+    assert all(n["kab_kota"] != needs[0]["kab_kota"] for n in elsewhere.json())
+
+
+def test_an_admin_exports_everything_held_about_a_person_and_the_export_is_recorded(
+    client: TestClient, uow_factory: UowFactory
+) -> None:
+    case_id, _ = case_in_makbon(client, uow_factory)
+    seen_by(client, case_id, SUPERVISOR)
+
+    response = client.post(
+        "/api/v1/admin/subject-access",
+        json={"nik": NIK, "reference": "SAR-2026-11"},
+        headers=ADMIN,
+    )
+
+    assert response.status_code == 200, response.text
+    export = response.json()
+    assert case_id in [c["id"] for c in export["cases"]]
+    [case] = [c for c in export["cases"] if c["id"] == case_id]
+    assert (case["beneficiary"]["nik"], case["beneficiary"]["name"]) == (NIK, NAME)
+    assert case["reporter_email"] == "yuli@x.example"
+    assert any(a["actor"] == "supervisor:dinsos-pbd" for a in export["accesses"])
+    with uow_factory() as uow:
+        recorded = uow.session.scalars(
+            select(AuditEntry).where(AuditEntry.action == "export", AuditEntry.object_id == case_id)
+        ).all()
+    assert [(r.basis, r.data) for r in recorded] == [
+        ("subject access request", {"reference": "SAR-2026-11"})
+    ]
+    missing = client.post("/api/v1/admin/subject-access", json={}, headers=ADMIN)
+    assert missing.status_code == 422
