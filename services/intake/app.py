@@ -5,11 +5,13 @@ from __future__ import annotations
 from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
-from services.intake import errors
+from services.intake import errors, web
 from services.intake.api import (
     act,
+    case_list,
     cases,
     casework,
+    dashboard,
     health,
     inbox,
     notifications,
@@ -20,11 +22,14 @@ from services.intake.api import (
     rules,
 )
 from services.intake.api import metrics as metrics_api
+from services.intake.api import preferences as preferences_api
+from services.intake.api import stream as inbox_stream
 from services.intake.correlation import CorrelationId
 from services.intake.limits import BodySizeLimit
 from services.intake.metrics import HttpMetrics, OutboxCollector, RequestMetrics
 from services.intake.readiness import Readiness
 from services.intake.routing_schemas import RULES_MAX_BYTES
+from services.intake.scrape_metrics import BrokerQueues, SourcesCollector, Workload
 from shared.config import Settings, get_settings
 from shared.db import uow_factory_for
 from shared.directory import SnapshotCache
@@ -65,6 +70,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     registry.register(
         OutboxCollector(uow_factory=app.state.uow_factory, clock=lambda: app.state.clock())
     )
+    registry.register(
+        SourcesCollector(
+            [
+                Workload(uow_factory=app.state.uow_factory, clock=lambda: app.state.clock()),
+                BrokerQueues(redis_url=settings.redis_url, key_prefix=settings.broker_key_prefix),
+            ]
+        )
+    )
     errors.install(app)
     app.include_router(health.router)
     app.include_router(metrics_api.router)
@@ -79,8 +92,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         reference.router,
         notifications.router,
         act.router,
+        case_list.router,
+        dashboard.router,
     ):
         app.include_router(router, prefix=API)
+    app.include_router(preferences_api.router, prefix=API)
+    app.include_router(inbox_stream.router, prefix=API)
+    web.install(app)
     app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, per_path=LARGER_BODIES)
     app.add_middleware(RequestMetrics, metrics=HttpMetrics(registry))
     # Outermost, so even a refused body is answered (and logged) with its correlation id.

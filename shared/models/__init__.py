@@ -6,6 +6,7 @@ from shared.models.case import Case, CaseEvent, Referral, ReferralOffer
 from shared.models.directory import Coordinator
 from shared.models.notification import Notification
 from shared.models.outbox import OutboxEvent, ProcessedEvent
+from shared.models.preferences import NotificationPreference, NotificationSettings
 from shared.models.reference import Category, Pillar, ReferenceVersion, Region
 from shared.models.rules import RuleSetVersion
 
@@ -17,6 +18,8 @@ __all__ = [
     "Category",
     "Coordinator",
     "Notification",
+    "NotificationPreference",
+    "NotificationSettings",
     "OutboxEvent",
     "Pillar",
     "ProcessedEvent",
