@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from sekber_cli import accounts, data, notifications, routing, services, up
+from sekber_cli import accounts, data, notifications, probe, routing, services, up
 
 app = typer.Typer(
     no_args_is_help=True,
@@ -14,6 +14,7 @@ app = typer.Typer(
 accounts.register(app)
 data.register(app)
 notifications.register(app)
+probe.register(app)
 routing.register(app)
 services.register(app)
 up.register(app)

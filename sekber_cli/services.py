@@ -63,7 +63,7 @@ def notify() -> None:
 
 def relay() -> None:
     """The outbox relay and reconciliation sweep."""
-    from shared import bus, outbox
+    from shared import bus, heartbeat, outbox
     from shared import metrics as worker_metrics
     from shared.db import uow_factory_for
 
@@ -77,6 +77,7 @@ def relay() -> None:
     if settings.metrics_port:
         metrics = worker_metrics.for_process()
         worker_metrics.serve(metrics, host=settings.metrics_host, port=settings.metrics_port)
+    beat = heartbeat.for_service(settings, "relay")
     outbox.run_relay(
         uow_factory=uow_factory_for(settings.database_url),
         app=app,
@@ -86,7 +87,10 @@ def relay() -> None:
         reconcile_every=settings.reconcile_every_seconds,
         reconcile_after=timedelta(seconds=settings.reconcile_after_seconds),
         metrics=metrics,
+        heartbeat=None if beat is None else beat.beat,
     )
+    if beat is not None:
+        beat.remove()
 
 
 def scheduler() -> None:

@@ -22,6 +22,11 @@ TASK_ROUTING = "sekber.routing.on_event"
 TASK_NOTIFY = "sekber.notify.on_event"
 # Periodic: the scheduler (Celery beat) sends it, the routing worker runs it.
 TASK_SCAN_DEADLINES = "sekber.routing.scan_deadlines"
+# Periodic, run by the notify worker: send what is due (retries, quiet hours ended, rows
+# a dead sender held), and the daily digests.
+TASK_NOTIFY_SWEEP = "sekber.notify.sweep"
+TASK_NOTIFY_DIGESTS = "sekber.notify.send_digests"
+NOTIFY_DIGEST_CHECK_SECONDS = 300.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +94,8 @@ def make_celery(settings: Settings, *, name: str) -> Celery:
 
 
 def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
-    """The scheduler's only entry: ask the routing worker to scan deadlines.
+    """The scheduler's entries: ask the routing worker to scan deadlines, and the notify
+    worker to sweep for due notifications and to send the daily digests.
 
     A scan that waited longer than one period is dropped (`expires`): the next one
     does the same work, so a worker that was down does not face a pile of scans.
@@ -100,7 +106,17 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": TASK_SCAN_DEADLINES,
             "schedule": every,
             "options": {"queue": QUEUE_ROUTING, "expires": every},
-        }
+        },
+        "notify-sweep": {
+            "task": TASK_NOTIFY_SWEEP,
+            "schedule": settings.notify_sweep_seconds,
+            "options": {"queue": QUEUE_NOTIFY, "expires": settings.notify_sweep_seconds},
+        },
+        "notify-digests": {
+            "task": TASK_NOTIFY_DIGESTS,
+            "schedule": NOTIFY_DIGEST_CHECK_SECONDS,
+            "options": {"queue": QUEUE_NOTIFY, "expires": NOTIFY_DIGEST_CHECK_SECONDS},
+        },
     }
 
 

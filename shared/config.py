@@ -76,6 +76,24 @@ class Settings(BaseSettings):
     gateway_token: str = ""
     gateway_timeout_seconds: float = Field(default=15.0, gt=0)
 
+    # Notify (docs/reliability.md): how long a sender holds a row while sending (longer
+    # than any channel's timeout), how often the sweep sends what is due (retries, rows
+    # released from quiet hours, rows a killed worker held), how many retries the task
+    # makes at once (seconds apart), then the delays of the slower retries, after which a
+    # notification is dead.
+    notify_lease_seconds: float = Field(default=60.0, gt=0, le=3600)
+    notify_sweep_seconds: float = Field(default=30.0, gt=0, le=3600)
+    notify_fast_attempts: int = Field(default=3, ge=1, le=10)
+    notify_retry_schedule_seconds: list[float] = Field(
+        default=[60, 300, 1800, 3600, 3 * 3600, 6 * 3600], max_length=12
+    )
+    # Low-urgency alerts held for the digest go out once a day at this hour (WIB).
+    digest_hour_wib: int = Field(default=7, ge=0, le=23)
+    # Telegram Bot API; an empty token means Telegram is off.
+    telegram_bot_token: str = ""
+    telegram_api_base: str = "https://api.telegram.org"
+    telegram_timeout_seconds: float = Field(default=15.0, gt=0)
+
     # Prometheus /metrics of a worker, the relay or the scheduler; 0: off. Each process
     # needs its own port (the intake serves /metrics on its HTTP port instead).
     metrics_port: int = Field(default=0, ge=0, le=65535)
@@ -92,6 +110,14 @@ class Settings(BaseSettings):
     login_attempts_per_minute: int = Field(default=10, ge=1)
     # Origins allowed to call the API from a browser; empty: same origin only. No "*".
     cors_origins: list[str] = []
+
+    # Liveness heartbeats of routing, notify, relay and scheduler (`sekber probe SERVICE`):
+    # each touches DIR/SERVICE.heartbeat every interval; empty: off. One directory per
+    # host or container (two replicas of a service must not share it).
+    heartbeat_dir: str = ""
+    heartbeat_interval_seconds: float = Field(default=5.0, gt=0)
+    # The probe fails when the heartbeat is older than this.
+    heartbeat_max_age_seconds: float = Field(default=60.0, gt=0)
 
     log_level: str = "INFO"
     # json for a log collector, text for a terminal; unset: json in production only.

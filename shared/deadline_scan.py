@@ -60,6 +60,7 @@ class ScanReport:
     escalated: int = 0
     rerouted: int = 0
     skipped: int = 0  # changed between reading and locking; the next scan looks again
+    breached: dict[str, int] = field(default_factory=dict)  # first breaches, by step
     referrals: list[uuid.UUID] = field(default_factory=list)  # those acted on
 
     @property
@@ -190,6 +191,9 @@ def _handle(
             report.reminded += 1
         elif action.kind is watch.Kind.ESCALATE:
             report.escalated += 1
+            if action.first_breach:
+                step = action.step.value
+                report.breached[step] = report.breached.get(step, 0) + 1
         else:
             report.rerouted += 1
 

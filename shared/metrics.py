@@ -59,6 +59,12 @@ class WorkerMetrics:
             ["action"],
             registry=registry,
         )
+        self.deadline_breaches = Counter(
+            "sekber_deadline_breaches",
+            "Deadlines the scan found breached (a step's first escalation), by step",
+            ["step"],
+            registry=registry,
+        )
 
     def decision(self, decision: Decision) -> None:
         level = UNASSIGNED if decision.matched_level is None else decision.matched_level.value
@@ -68,6 +74,8 @@ class WorkerMetrics:
         self.deadline_actions.labels("remind").inc(report.reminded)
         self.deadline_actions.labels("escalate").inc(report.escalated)
         self.deadline_actions.labels("reroute").inc(report.rerouted)
+        for step, count in report.breached.items():
+            self.deadline_breaches.labels(step).inc(count)
 
     def count_tasks(self) -> None:
         """Count every task outcome of this process through Celery's signals."""

@@ -10,6 +10,7 @@ import logging
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
@@ -117,6 +118,63 @@ def republish_stuck_cases(*, uow_factory: UowFactory, older_than: timedelta) -> 
     return count
 
 
+# Event types whose consumer records processed_events for every delivery it takes (the
+# consumer claims before it looks further). An event of these types published long ago
+# with no record for its consumer was lost on the way (a broker that lost its data, a
+# message dropped after its retries) and is published again. CaseReceived is not here:
+# republish_stuck_cases covers it from the case's status.
+CLAIMED_BY: dict[str, tuple[str, ...]] = {
+    bus.ROUTING.consumer: ("ReferralRouteRequested",),
+    bus.NOTIFY.consumer: (
+        "ReferralAssigned",
+        "ReferralUnroutable",
+        "ReferralOffered",
+        "ReferralStatusChanged",
+        "ReferralDeadlineApproaching",
+        "ReferralEscalated",
+        "CaseClosed",
+    ),
+}
+# An event is re-published at most this often: one that fails every time is a bug to fix,
+# not a reason to keep the broker busy.
+MAX_REPUBLISH = 10
+# Only events published this recently are looked at, so a sweep reads a bounded slice.
+SWEEP_HORIZON = timedelta(days=2)
+
+
+def republish_unconsumed_events(*, uow_factory: UowFactory, older_than: timedelta) -> int:
+    """Reconciliation for tasks and notifications: re-send events their consumer never
+    recorded, long after they were published. Consumers dedupe, so a late original is
+    harmless."""
+    now = utcnow()
+    cutoff, horizon = now - older_than, now - SWEEP_HORIZON
+    count = 0
+    with uow_factory() as uow:
+        for consumer, types in CLAIMED_BY.items():
+            recorded = select(ProcessedEvent.event_id).where(
+                ProcessedEvent.consumer == consumer,
+                ProcessedEvent.event_id == OutboxEvent.event_id,
+            )
+            result = uow.session.execute(
+                update(OutboxEvent)
+                .where(
+                    OutboxEvent.event_type.in_(types),
+                    OutboxEvent.published_at.is_not(None),
+                    OutboxEvent.published_at < cutoff,
+                    OutboxEvent.published_at >= horizon,
+                    OutboxEvent.republished < MAX_REPUBLISH,
+                    ~recorded.exists(),
+                )
+                .values(published_at=None, republished=OutboxEvent.republished + 1)
+                .execution_options(synchronize_session=False)
+            )
+            count += int(result.rowcount)  # type: ignore[attr-defined]
+        uow.commit()
+    if count:
+        log.warning("reconciliation re-published %d unconsumed event(s)", count)
+    return count
+
+
 def run_relay(
     *,
     uow_factory: UowFactory,
@@ -127,15 +185,22 @@ def run_relay(
     reconcile_every: float,
     reconcile_after: timedelta,
     metrics: WorkerMetrics | None = None,
+    heartbeat: Callable[[], None] | None = None,
 ) -> None:
-    """Relay loop: drain the outbox, back off while the broker is down, sweep now and then."""
+    """Relay loop: drain the outbox, back off while the broker is down, sweep now and then.
+    `heartbeat` is called once a round (the liveness probe's evidence, see shared.heartbeat)."""
     backoff = poll_seconds
     next_sweep = 0.0
     while not stop.is_set():
+        if heartbeat is not None:
+            heartbeat()
         try:
             now = time.monotonic()
             if now >= next_sweep:
                 again = republish_stuck_cases(uow_factory=uow_factory, older_than=reconcile_after)
+                again += republish_unconsumed_events(
+                    uow_factory=uow_factory, older_than=reconcile_after
+                )
                 if metrics is not None:
                     metrics.relay_republished.inc(again)
                 next_sweep = now + reconcile_every

@@ -9,13 +9,15 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import RedirectResponse
 from prometheus_client import CollectorRegistry
 
-from services.intake import errors, policy, scope, signin_pages
+from services.intake import errors, policy, scope, signin_pages, web
 from services.intake.api import (
     act,
     admin,
     auth,
+    case_list,
     cases,
     casework,
+    dashboard,
     health,
     inbox,
     needs,
@@ -27,6 +29,8 @@ from services.intake.api import (
     rules,
 )
 from services.intake.api import metrics as metrics_api
+from services.intake.api import preferences as preferences_api
+from services.intake.api import stream as inbox_stream
 from services.intake.audit_trail import AuditTrail
 from services.intake.correlation import CorrelationId
 from services.intake.guard import SignInRequired, authorize
@@ -36,6 +40,7 @@ from services.intake.metrics import HttpMetrics, OutboxCollector, RequestMetrics
 from services.intake.ratelimit import WindowLimiter
 from services.intake.readiness import Readiness
 from services.intake.routing_schemas import RULES_MAX_BYTES
+from services.intake.scrape_metrics import BrokerQueues, SourcesCollector, Workload
 from shared.config import Settings, get_settings
 from shared.db import uow_factory_for
 from shared.directory import SnapshotCache
@@ -80,6 +85,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     registry.register(
         OutboxCollector(uow_factory=app.state.uow_factory, clock=lambda: app.state.clock())
     )
+    registry.register(
+        SourcesCollector(
+            [
+                Workload(uow_factory=app.state.uow_factory, clock=lambda: app.state.clock()),
+                BrokerQueues(redis_url=settings.redis_url, key_prefix=settings.broker_key_prefix),
+            ]
+        )
+    )
     app.state.login_limiter = WindowLimiter(limit=settings.login_attempts_per_minute)
     errors.install(app)
     app.add_exception_handler(SignInRequired, _to_sign_in)
@@ -100,8 +113,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         act.router,
         needs.router,
         admin.router,
+        case_list.router,
+        dashboard.router,
+        preferences_api.router,
+        inbox_stream.router,
     ):
         policy.include(app, router, prefix=API)
+    web.install(app)
     policy.check(app)
     app.add_middleware(
         AuditTrail, uow_factory=app.state.uow_factory, clock=lambda: app.state.clock()

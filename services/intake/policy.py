@@ -81,6 +81,34 @@ RULES: dict[str, Rule] = {
     f"PUT {API}/routing/rules": allow(AD),
     # CSR partners: needs without identities.
     f"GET {API}/needs": allow(CSR, SV, AD, audit="need"),
+    f"GET {API}/cases": allow(CW, CO, SV, AD, audit="case"),
+    f"GET {API}/inbox/stream": allow(CO, SV),
+    f"GET {API}/me/notification-preferences": allow(CO),
+    f"PUT {API}/me/notification-preferences": allow(CO),
+    # The supervisors' dashboard: counts and durations, no person in them.
+    **{
+        f"GET {API}/dashboard/{widget}": allow(SV, AD)
+        for widget in (
+            "summary",
+            "open-tasks",
+            "resolution-times",
+            "breaches",
+            "decline-reasons",
+            "backlog",
+        )
+    },
+    # The web pages (services/intake/web).
+    "GET /": allow(*EVERYONE, page=True),
+    "GET /rujukan/baru": allow(CW, SV, page=True),
+    "POST /rujukan/baru": allow(CW, SV, page=True, audit="case"),
+    "GET /rujukan": allow(CW, SV, page=True, audit="case"),
+    "GET /kasus/{case_id}": allow(CW, CO, SV, AD, page=True, audit="case"),
+    "POST /kasus/{case_id}/tugas/{referral_id}/{action}": allow(
+        CW, CO, SV, page=True, audit="referral"
+    ),
+    "GET /kotak-masuk": allow(CO, page=True, audit="referral"),
+    "GET /kotak-masuk/daftar": allow(CO, page=True, audit="referral"),
+    "GET /dasbor": allow(SV, AD, page=True),
     # Administration.
     f"POST {API}/admin/subject-access": allow(AD, audit="person"),
     f"GET {API}/admin/audit": allow(AD, audit="audit"),
@@ -104,9 +132,7 @@ def api_routes(app: FastAPI) -> list[tuple[APIRoute, str]]:
     added to the app directly."""
     included: dict[int, tuple[APIRoute, str]] = getattr(app.state, "route_templates", {})
     direct = [
-        (r, r.path)
-        for r in app.router.routes
-        if isinstance(r, APIRoute) and id(r) not in included
+        (r, r.path) for r in app.router.routes if isinstance(r, APIRoute) and id(r) not in included
     ]
     return [*included.values(), *direct]
 

@@ -1,47 +1,48 @@
 """Notify's reaction to events: record each notification once, then deliver it.
 
-Which notifications an event calls for is recipients.py's business; this module is the
-same for every event.
+Which notifications an event calls for is recipients.py's business, and what the
+recipient's preferences make of each is policy.py's; this module is the same for every
+event.
 
 Recording is exactly-once (processed_events plus a unique key per event, recipient and
-channel). Delivery to an external channel is at-least-once: a row is leased while it is
-being sent, so a redelivered task leaves it alone, and it is marked sent after the channel
-accepted it. Only a crash between the two can repeat a message, and the stable
-Message-ID lets mail clients fold that duplicate.
+channel). Delivery to an external channel is at-least-once (delivery.py): a row is leased
+while it is being sent, so a redelivered task leaves it alone, and it is marked sent after
+the channel accepted it. Only a crash between the two can repeat a message; every
+provider gets the notification id as its idempotency key (Message-ID, Idempotency-Key,
+webhook-id), so a receiver that dedupes on it sees it once.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from datetime import timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.notify import messages, recipients
-from services.notify.channels.base import (
-    Channel,
-    DeliveryError,
-    OutgoingMessage,
-    PermanentDeliveryError,
-)
-from services.notify.context import case_link, message_context
-from services.notify.recipients import INAPP
+from services.notify.channels.base import Channel
+from services.notify.context import message_context
+from services.notify.delivery import DEFAULT_LEASE, DeliveryFailed, deliver, release, timeline
+from services.notify.recipients import INAPP, Audience, Recipient
+from shared import preferences
 from shared.actionlinks import Issuer
 from shared.db import UowFactory
+from shared.domain.notice import EVENT_TYPE_OF, Preferences, RetryPolicy, Verdict, decide
 from shared.events import Envelope, NotificationReplayRequested
-from shared.models import Case, CaseEvent, Notification
+from shared.inbox_feed import InboxItem, InboxPublisher
+from shared.models import Notification
 from shared.models.base import utcnow
 from shared.outbox import claim
 
+__all__ = ["CONSUMER", "DeliveryFailed", "deliver", "handle", "record"]
+
 log = logging.getLogger(__name__)
 CONSUMER = "notify"
-LEASE = timedelta(seconds=60)
-
-
-class DeliveryFailed(Exception):
-    """Some notifications could not be delivered yet; the task retries them."""
 
 
 def handle(
@@ -52,30 +53,49 @@ def handle(
     base_url: str,
     max_attempts: int,
     action_links: Issuer | None = None,
+    retry: RetryPolicy | None = None,
+    lease: timedelta = DEFAULT_LEASE,
+    inbox: InboxPublisher | None = None,
+    clock: Callable[[], datetime] = utcnow,
 ) -> None:
     """Record and deliver the event's notifications. With `action_links`, a message asking
-    a coordinator to answer a task carries signed accept and decline links."""
+    a coordinator to answer a task carries signed accept and decline links. Without a
+    `retry` policy, a failed send is retried by the task up to `max_attempts` times."""
     event = envelope.event()
     if isinstance(event, NotificationReplayRequested):
         # The row was set back to pending with the event; delivery is idempotent, so a
         # redelivered replay finds it sent and does nothing.
         ids = [event.notification_id]
+        release(uow_factory, event.notification_id)
     else:
-        record(
+        pushes = record(
             uow_factory=uow_factory,
             envelope=envelope,
             channels=channels,
             base_url=base_url,
             action_links=action_links,
+            now=clock(),
         )
+        if inbox is not None:
+            for recipient, item in pushes:
+                inbox.publish(recipient, item)
         ids = _undelivered(uow_factory, envelope.id)
     deliver(
         uow_factory=uow_factory,
         notification_ids=ids,
         channels=channels,
         base_url=base_url,
-        max_attempts=max_attempts,
+        retry=retry or RetryPolicy(fast_attempts=max_attempts, schedule=()),
+        lease=lease,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _Row:
+    channel: str
+    address: str
+    state: str
+    not_before: datetime | None
 
 
 def record(
@@ -85,16 +105,20 @@ def record(
     channels: dict[str, Channel],
     base_url: str,
     action_links: Issuer | None = None,
-) -> None:
-    """Write every notification the event calls for (recipients.py says whom and what)."""
+    now: datetime | None = None,
+) -> list[tuple[str, InboxItem]]:
+    """Write every notification the event calls for (recipients.py says whom and what,
+    the recipient's preferences how and when). Returns the in-app entries to push live."""
     event = envelope.event()
     if not recipients.handles(event):
         log.info("notify ignores %s %s", envelope.type, envelope.id)
-        return
+        return []
+    now = now or utcnow()
+    pushes: list[tuple[str, InboxItem]] = []
     with uow_factory() as uow:
         session = uow.session
         if not claim(session, consumer=CONSUMER, event_id=envelope.id):
-            return
+            return []
         feeds = {name: c.feed for name, c in channels.items() if c.feed is not None}
         plan = recipients.with_feeds(recipients.plan(session, event), feeds)
         for recipient in plan.recipients:
@@ -107,30 +131,76 @@ def record(
                 now=utcnow(),
             )
             text = messages.render(recipient.kind, language=recipient.language, context=context)
-            for channel in (INAPP, *channels):
-                address = recipient.addresses.get(channel)
-                if not address:
-                    continue
+            prefs = _preferences(session, recipient)
+            for row in _rows(recipient, channels, prefs, urgency=context["urgency"], now=now):
                 note = Notification(
-                    dedup_key=f"{envelope.id}:{recipient.key}:{channel}",
+                    dedup_key=f"{envelope.id}:{recipient.key}:{row.channel}",
                     event_id=envelope.id,
                     kind=recipient.kind,
                     case_id=plan.case_id,
                     referral_id=plan.referral_id,
                     coordinator_id=recipient.coordinator_id,
-                    channel=channel,
-                    address=address,
+                    channel=row.channel,
+                    address=row.address,
                     language=recipient.language,
                     subject=text.subject[:200],
                     body=text.body,
+                    state=row.state,
+                    not_before=row.not_before,
                 )
-                if channel == INAPP:  # the row is the inbox entry: delivered on commit
+                if row.channel == INAPP:  # the row is the inbox entry: delivered on commit
                     note.state, note.sent_at, note.attempts = "sent", utcnow(), 1
                 session.add(note)
                 session.flush()
-                if channel == INAPP:
-                    _timeline(session, note, "notification_delivered")
+                if row.channel == INAPP:
+                    timeline(session, note, "notification_delivered")
+                    pushes.append((recipient.key, _inbox_item(note, recipient, context)))
         uow.commit()
+    return pushes
+
+
+def _preferences(session: Session, recipient: Recipient) -> Preferences:
+    if recipient.coordinator_id is None or recipient.audience is not Audience.COORDINATOR:
+        return Preferences()
+    return preferences.load(session, str(recipient.coordinator_id))
+
+
+def _rows(
+    recipient: Recipient,
+    channels: dict[str, Channel],
+    prefs: Preferences,
+    *,
+    urgency: str,
+    now: datetime,
+) -> list[_Row]:
+    rows = []
+    for channel in (INAPP, *channels):
+        address = recipient.addresses.get(channel)
+        if not address:
+            continue
+        decision = decide(prefs, kind=recipient.kind, channel=channel, urgency=urgency, now=now)
+        if decision.verdict is Verdict.SKIP:
+            continue
+        state = "held" if decision.verdict is Verdict.HOLD else "pending"
+        rows.append(_Row(channel, address, state, decision.not_before))
+    return rows
+
+
+def _inbox_item(note: Notification, recipient: Recipient, context: dict[str, Any]) -> InboxItem:
+    titles = {
+        language: messages.render(recipient.kind, language=language, context=context).subject
+        for language in ("id", "en")
+    }
+    return InboxItem(
+        id=str(note.id),
+        event_type=EVENT_TYPE_OF.get(note.kind, note.kind),
+        case_id=str(note.case_id),
+        tracking_code=str(context["tracking_code"]),
+        urgency=str(context["urgency"]),
+        created_at=note.created_at.isoformat(),
+        title_id=titles["id"],
+        title_en=titles["en"],
+    )
 
 
 def _undelivered(uow_factory: UowFactory, event_id: uuid.UUID) -> list[uuid.UUID]:
@@ -144,105 +214,3 @@ def _undelivered(uow_factory: UowFactory, event_id: uuid.UUID) -> list[uuid.UUID
                 )
             )
         )
-
-
-def deliver(
-    *,
-    uow_factory: UowFactory,
-    notification_ids: list[uuid.UUID],
-    channels: dict[str, Channel],
-    base_url: str,
-    max_attempts: int,
-) -> None:
-    """Send each notification that is not sent, dead or held by another sender."""
-    failures = []
-    for notification_id in notification_ids:
-        leased = _lease(uow_factory, notification_id)
-        if leased is None:
-            continue
-        note, tracking_code = leased
-        channel = channels.get(note.channel)
-        try:
-            if channel is None:
-                raise DeliveryError(f"channel {note.channel} is not configured")
-            channel.send(
-                OutgoingMessage(
-                    str(note.id),
-                    note.address or "",
-                    note.subject,
-                    note.body,
-                    note.language,
-                    kind=note.kind,
-                    tracking_code=tracking_code,
-                    link=case_link(base_url, note.case_id),
-                )
-            )
-        except DeliveryError as exc:
-            permanent = isinstance(exc, PermanentDeliveryError)
-            dead = permanent or note.attempts >= max_attempts
-            _finish(uow_factory, note.id, state="dead" if dead else "failed", error=str(exc))
-            log.warning(
-                "notification %s via %s failed (attempt %d): %s",
-                note.id,
-                note.channel,
-                note.attempts,
-                exc,
-            )
-            if not dead:
-                failures.append(note.id)
-            continue
-        _finish(uow_factory, note.id, state="sent", error=None)
-    if failures:
-        raise DeliveryFailed(f"{len(failures)} notification(s) to retry")
-
-
-def _lease(uow_factory: UowFactory, notification_id: uuid.UUID) -> tuple[Notification, str] | None:
-    """Take the row for sending unless someone else holds it or it is done; with the case's
-    tracking code."""
-    now = utcnow()
-    with uow_factory() as uow:
-        result = uow.session.execute(
-            update(Notification)
-            .where(
-                Notification.id == notification_id,
-                or_(
-                    Notification.state.in_(("pending", "failed")),
-                    (Notification.state == "sending") & (Notification.lease_until < now),
-                ),
-            )
-            .values(state="sending", attempts=Notification.attempts + 1, lease_until=now + LEASE)
-        )
-        if not result.rowcount:  # type: ignore[attr-defined]
-            return None
-        note = uow.session.get_one(Notification, notification_id)
-        tracking_code = uow.session.get_one(Case, note.case_id).tracking_code
-        uow.commit()
-        return note, tracking_code
-
-
-def _finish(
-    uow_factory: UowFactory, notification_id: uuid.UUID, *, state: str, error: str | None
-) -> None:
-    with uow_factory() as uow:
-        note = uow.session.get_one(Notification, notification_id)
-        note.state, note.last_error, note.lease_until = state, error, None
-        if state == "sent":
-            note.sent_at = utcnow()
-        _timeline(uow.session, note, f"notification_{state}")
-        uow.commit()
-
-
-def _timeline(session: Session, note: Notification, kind: str) -> None:
-    session.add(
-        CaseEvent(
-            case_id=note.case_id,
-            kind=kind,
-            actor="notify",
-            data={
-                "channel": note.channel,
-                "notification_id": str(note.id),
-                "attempts": note.attempts,
-                "kind": note.kind,
-            },
-        )
-    )

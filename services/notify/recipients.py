@@ -33,14 +33,14 @@ from shared.events import (
     ReferralStatusChanged,
     ReferralUnroutable,
 )
+from shared.inbox_feed import SUPERVISORS
 from shared.models import Case, Coordinator, Referral, ReferralOffer
 
 INAPP = "inapp"
 EMAIL = "email"
 GATEWAY = "gateway"  # WhatsApp/SMS, to a coordinator's phone
+TELEGRAM = "telegram"  # a Telegram bot, to a coordinator's chat
 REPORTER = "reporter"
-# The province-wide queue of tasks that found nobody at any level.
-SUPERVISORS = "sekber-supervisors"
 
 
 class Audience(StrEnum):
@@ -78,6 +78,8 @@ def _coordinator(coordinator: Coordinator, kind: str) -> Recipient:
         addresses[EMAIL] = coordinator.email
     if coordinator.phone:
         addresses[GATEWAY] = coordinator.phone
+    if coordinator.telegram_chat_id:
+        addresses[TELEGRAM] = coordinator.telegram_chat_id
     return Recipient(
         key=str(coordinator.id),
         name=coordinator.name,

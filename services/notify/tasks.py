@@ -1,31 +1,45 @@
-"""Celery entry point of the notify worker: parse the envelope, call the handler."""
+"""Celery entry points of the notify worker: parse, call one function, return."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from celery import Celery
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from services.notify import handlers
+from services.notify import digest, handlers, sweep
 from services.notify.channels.base import Channel
+from services.notify.delivery import DEFAULT_LEASE
 from shared import bus, logcontext
 from shared.actionlinks import Issuer
 from shared.db import UowFactory
+from shared.domain.notice import RetryPolicy
 from shared.events import Envelope
+from shared.inbox_feed import InboxPublisher
+from shared.models.base import utcnow
 
-MAX_ATTEMPTS = 6
+
+@dataclass(frozen=True)
+class Notify:
+    """What the notify tasks need, built once per worker."""
+
+    uow_factory: UowFactory
+    channels: dict[str, Channel]
+    base_url: str
+    action_links: Issuer | None = None
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+    lease: timedelta = DEFAULT_LEASE
+    inbox: InboxPublisher | None = None
+    digest_hour: int = 7
+    clock: Callable[[], datetime] = utcnow
 
 
-def register(
-    app: Celery,
-    *,
-    uow_factory: UowFactory,
-    channels: dict[str, Channel],
-    base_url: str,
-    action_links: Issuer | None = None,
-) -> None:
-    # Backoff stays far below the visibility timeout: a longer countdown would be redelivered.
+def register(app: Celery, *, notify: Notify) -> None:
+    # The task's own retries stay seconds apart, far below the visibility timeout (a longer
+    # countdown would be redelivered); slower retries wait in the row for the sweep.
     @app.task(
         name=bus.TASK_NOTIFY,
         queue=bus.QUEUE_NOTIFY,
@@ -33,16 +47,44 @@ def register(
         retry_backoff=2,
         retry_backoff_max=30,
         retry_jitter=True,
-        max_retries=MAX_ATTEMPTS,
+        max_retries=notify.retry.fast_attempts,
     )
     def on_event(envelope: dict[str, Any]) -> None:
         parsed = Envelope.model_validate(envelope)
         with logcontext.consuming(parsed, consumer=handlers.CONSUMER):
             handlers.handle(
-                uow_factory=uow_factory,
+                uow_factory=notify.uow_factory,
                 envelope=parsed,
-                channels=channels,
-                base_url=base_url,
-                max_attempts=MAX_ATTEMPTS,
-                action_links=action_links,
+                channels=notify.channels,
+                base_url=notify.base_url,
+                max_attempts=notify.retry.max_attempts,
+                action_links=notify.action_links,
+                retry=notify.retry,
+                lease=notify.lease,
+                inbox=notify.inbox,
+                clock=notify.clock,
             )
+
+    # No retries: the scheduler sends the next sweep within one period, and it does the same.
+    @app.task(name=bus.TASK_NOTIFY_SWEEP, queue=bus.QUEUE_NOTIFY)
+    def sweep_due() -> int:
+        return sweep.sweep(
+            uow_factory=notify.uow_factory,
+            channels=notify.channels,
+            base_url=notify.base_url,
+            retry=notify.retry,
+            lease=notify.lease,
+            now=notify.clock(),
+        )
+
+    @app.task(name=bus.TASK_NOTIFY_DIGESTS, queue=bus.QUEUE_NOTIFY)
+    def send_digests() -> int:
+        return digest.send_digests(
+            uow_factory=notify.uow_factory,
+            channels=notify.channels,
+            base_url=notify.base_url,
+            retry=notify.retry,
+            lease=notify.lease,
+            hour=notify.digest_hour,
+            now=notify.clock(),
+        )

@@ -2,24 +2,39 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from services.notify import tasks
 from services.notify.channels.registry import enabled_channels
-from shared import actionlinks, bus
+from shared import actionlinks, bus, heartbeat
 from shared import metrics as worker_metrics
 from shared.config import Settings
 from shared.db import uow_factory_for
+from shared.domain.notice import RetryPolicy
+from shared.inbox_feed import InboxPublisher
+
+
+def build(settings: Settings) -> tasks.Notify:
+    return tasks.Notify(
+        uow_factory=uow_factory_for(settings.database_url),
+        channels=enabled_channels(settings),
+        base_url=settings.public_base_url,
+        action_links=actionlinks.issuer_for(settings),
+        retry=RetryPolicy(
+            fast_attempts=settings.notify_fast_attempts,
+            schedule=tuple(settings.notify_retry_schedule_seconds),
+        ),
+        lease=timedelta(seconds=settings.notify_lease_seconds),
+        inbox=InboxPublisher(redis_url=settings.redis_url, prefix=settings.broker_key_prefix),
+        digest_hour=settings.digest_hour_wib,
+    )
 
 
 def run(settings: Settings, *, concurrency: int = 4) -> None:
     app = bus.make_celery(settings, name="sekber-notify")
     worker_metrics.start_for_worker(host=settings.metrics_host, port=settings.metrics_port)
-    tasks.register(
-        app,
-        uow_factory=uow_factory_for(settings.database_url),
-        channels=enabled_channels(settings),
-        base_url=settings.public_base_url,
-        action_links=actionlinks.issuer_for(settings),
-    )
+    tasks.register(app, notify=build(settings))
+    heartbeat.install_in_worker(app, settings, service="notify")
     app.worker_main(
         bus.worker_argv(
             queue=bus.QUEUE_NOTIFY,

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from shared import bus
+from shared import bus, heartbeat
 from shared.config import Settings
 
 
@@ -21,6 +21,7 @@ def beat_argv(*, schedule_file: Path, loglevel: str) -> list[str]:
 def run(settings: Settings) -> None:
     app = bus.make_celery(settings, name="sekber-scheduler")
     app.conf.beat_schedule = bus.beat_schedule(settings)
+    heartbeat.install_in_beat(app, settings)
     with tempfile.TemporaryDirectory(prefix="sekber-scheduler-") as state:
         schedule_file = Path(state) / "beat-schedule"
         app.start(beat_argv(schedule_file=schedule_file, loglevel=settings.log_level))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.routing import handlers, tasks
-from shared import bus
+from shared import bus, heartbeat
 from shared import metrics as worker_metrics
 from shared.config import Settings
 from shared.db import uow_factory_for
@@ -28,6 +28,7 @@ def run(settings: Settings, *, concurrency: int = 2) -> None:
             metrics=metrics,
         ),
     )
+    heartbeat.install_in_worker(app, settings, service="routing")
     app.worker_main(
         bus.worker_argv(
             queue=bus.QUEUE_ROUTING,

@@ -7,6 +7,7 @@ from shared.models.case import Case, CaseEvent, Referral, ReferralOffer
 from shared.models.directory import Coordinator
 from shared.models.notification import Notification
 from shared.models.outbox import OutboxEvent, ProcessedEvent
+from shared.models.preferences import NotificationPreference, NotificationSettings
 from shared.models.reference import Category, Pillar, ReferenceVersion, Region
 from shared.models.rules import RuleSetVersion
 
@@ -20,6 +21,8 @@ __all__ = [
     "Category",
     "Coordinator",
     "Notification",
+    "NotificationPreference",
+    "NotificationSettings",
     "OutboxEvent",
     "Pillar",
     "ProcessedEvent",

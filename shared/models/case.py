@@ -6,7 +6,7 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Integer, String, Text, Uuid
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.models.base import Base, UTCDateTime, new_id, utcnow
@@ -14,6 +14,14 @@ from shared.models.base import Base, UTCDateTime, new_id, utcnow
 
 class Case(Base):
     __tablename__ = "cases"
+    # The dashboard counts cases received without reading the table (an index-only scan).
+    __table_args__ = (
+        Index(
+            "ix_cases_dash_received",
+            "created_at",
+            postgresql_include=["village_code", "category_code", "urgency"],
+        ),
+    )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     tracking_code: Mapped[str] = mapped_column(String(20), unique=True)
@@ -50,10 +58,52 @@ class Case(Base):
     timeline: Mapped[list[CaseEvent]] = relationship(order_by="CaseEvent.id")
 
 
+def dashboard_indexes() -> list[Index]:
+    """Covering indexes of the dashboard's task queries: open tasks (partial), tasks by
+    acceptance, end and case receipt, and late steps by due time (partial)."""
+    case = ["case_village_code", "case_category_code", "case_urgency"]
+    open_states = "('accepted','in-progress','on-hold','requested','routing','unassigned')"
+    found = [
+        Index(
+            "ix_referrals_dash_open",
+            "case_village_code",
+            postgresql_ops={"case_village_code": "varchar_pattern_ops"},
+            postgresql_include=["status", "case_id", "pillar_code", "coordinator_id",
+                                "case_category_code", "case_urgency", "assigned_at",
+                                "created_at", "accept_due_at", "contact_due_at",
+                                "resolve_due_at"],
+            postgresql_where=text(f"status IN {open_states}"),
+            sqlite_where=text(f"status IN {open_states}"),
+        ),
+        Index("ix_referrals_dash_accepted", "accepted_at",
+              postgresql_include=["created_at", "pillar_code", *case]),
+        Index("ix_referrals_dash_closed", "closed_at",
+              postgresql_include=["case_id", "status", "reason_code", "pillar_code",
+                                  "case_received_at", *case]),
+        Index("ix_referrals_dash_received", "case_received_at",
+              postgresql_include=["case_id", "pillar_code", *case]),
+        Index("ix_referrals_dash_case_pillar", "case_id", "pillar_code"),
+    ]  # fmt: skip
+    for step, due, done in (
+        ("accept", "accept_due_at", "coalesce(accepted_at, closed_at)"),
+        ("contact", "contact_due_at", "coalesce(started_at, closed_at)"),
+        ("resolve", "resolve_due_at", "closed_at"),
+    ):
+        late = text(f"{done} IS NULL OR {done} > {due}")
+        found.append(
+            Index(f"ix_referrals_dash_late_{step}", due, postgresql_include=["pillar_code", *case],
+                  postgresql_where=late, sqlite_where=late)
+        )  # fmt: skip
+    return found
+
+
 class Referral(Base):
     """A referral task: one pillar asked to act on a case (HL7 FHIR Task life cycle)."""
 
     __tablename__ = "referrals"
+    # The supervisors' dashboard reads tasks through these covering indexes alone (see
+    # services/intake/dashboard and migration 0003_dashboard).
+    __table_args__ = tuple(dashboard_indexes())
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -92,6 +142,13 @@ class Referral(Base):
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The case's place, category, urgency and receipt time, copied when the task is
+    # inserted by a database trigger (migration 0003_dashboard; a case never changes
+    # them): the dashboard filters and groups tasks without reading their cases.
+    case_village_code: Mapped[str | None] = mapped_column(String(13))
+    case_category_code: Mapped[str | None] = mapped_column(String(8))
+    case_urgency: Mapped[str | None] = mapped_column(String(10))
+    case_received_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship(back_populates="referrals")
 

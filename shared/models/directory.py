@@ -25,6 +25,8 @@ class Coordinator(Base):
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(32))
+    # The chat a Telegram bot writes to (the coordinator started the bot); None: no Telegram.
+    telegram_chat_id: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2), default="id")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     capacity: Mapped[int] = mapped_column(Integer, default=25)

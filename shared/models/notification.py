@@ -1,4 +1,5 @@
-"""Notifications: one row per (event, recipient, channel), delivered at most once."""
+"""Notifications: one row per (event, recipient, channel); a daily digest is one row per
+(recipient, channel, day)."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ class Notification(Base):
     dedup_key: Mapped[str] = mapped_column(String(160), unique=True)
     event_id: Mapped[uuid.UUID] = mapped_column(Uuid, index=True)
     kind: Mapped[str] = mapped_column(String(30))
+    # A digest, which lists several cases, is filed under the first one it lists.
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)
     referral_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("referrals.id"))
     coordinator_id: Mapped[uuid.UUID | None] = mapped_column(
@@ -29,11 +31,15 @@ class Notification(Base):
     language: Mapped[str] = mapped_column(String(2))
     subject: Mapped[str] = mapped_column(String(200))
     body: Mapped[str] = mapped_column(Text)
-    # pending -> sending -> sent | failed (retrying) | dead
+    # pending -> sending -> sent | failed (retrying) | dead; an external low-urgency alert
+    # can be held for the daily digest instead: held -> digested (digest_id says where).
     state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # A sender holds the row until this time; a redelivered task leaves it alone till then.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Not sent before this time: the end of the recipient's quiet hours, or the next retry.
+    not_before: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    digest_id: Mapped[uuid.UUID | None] = mapped_column(Uuid, index=True)
     last_error: Mapped[str | None] = mapped_column(String(500))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

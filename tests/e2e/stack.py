@@ -66,7 +66,17 @@ class Stack:
     """intake, routing, notify, relay and the scheduler as real processes (the same ones
     `sekber up` runs)."""
 
-    def __init__(self, *, settings: Settings, smtp_port: int) -> None:
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        smtp_port: int,
+        extra_env: dict[str, str] | None = None,
+        echo: bool = True,
+    ) -> None:
+        """`extra_env` is added last, so it may override the test timings below (the chaos
+        suite turns the reconciliation sweep on and adds a webhook receiver); `echo=False`
+        keeps the processes' output off stderr (the benchmark)."""
         self.settings = settings
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -91,6 +101,7 @@ class Stack:
             "SEKBER_LOG_LEVEL": "INFO",
             # As in production: one JSON object a line, with the correlation id.
             "SEKBER_LOG_FORMAT": "json",
+            **(extra_env or {}),
         }
         # Each process that counts serves its own /metrics on a port of its own.
         self.metrics_ports = {name: free_port() for name in ("routing", "notify", "relay")}
@@ -100,7 +111,7 @@ class Stack:
             else child
             for child in sekber_children(python=sys.executable)
         ]
-        self.supervisor = Supervisor(children, env=env, on_line=_echo, grace=15)
+        self.supervisor = Supervisor(children, env=env, on_line=_echo if echo else None, grace=15)
         # Requests are a case worker's unless they say otherwise.
         self.http = httpx.Client(
             base_url=self.base_url, timeout=10, headers=headers_for("case_worker", CASE_WORKER)

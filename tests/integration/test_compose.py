@@ -16,6 +16,13 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 APP_SERVICES = ("migrate", "intake", "routing", "notify", "relay", "scheduler")
+PROBED = ("routing", "notify", "relay", "scheduler")
+# Where the metric names that dashboards and alerts may use are defined.
+METRIC_SOURCES = (
+    "shared/metrics.py",
+    "services/intake/metrics.py",
+    "services/intake/scrape_metrics.py",
+)
 SECRETS = {"POSTGRES_PASSWORD": "not-a-real-password", "SEKBER_SECRET_KEY": "not-a-real-key"}
 
 
@@ -170,14 +177,68 @@ def test_monitoring_is_opt_in_and_stays_on_localhost(services: dict[str, Any]) -
     assert "--broker=redis://redis:6379/0" in services["flower"]["command"]
 
 
+def assert_exported(exprs: list[str]) -> set[str]:
+    """Every sekber_* name in the expressions is one the code exports; returns the names."""
+    names = set(re.findall(r"\bsekber_[a-z_]+", " ".join(exprs)))
+    sources = "".join((ROOT / path).read_text() for path in METRIC_SOURCES)
+    for name in names:
+        base = re.sub(r"_(total|bucket|count|sum)$", "", name)
+        assert f'"{base}"' in sources, name
+    return names
+
+
 def test_the_dashboard_is_valid_and_uses_metrics_the_code_exports() -> None:
     dashboard = json.loads((ROOT / "deploy" / "grafana" / "sekber-dashboard.json").read_text())
     exprs = [t["expr"] for panel in dashboard["panels"] for t in panel["targets"]]
-    names = set(re.findall(r"\bsekber_[a-z_]+", " ".join(exprs)))
-    sources = "".join(
-        (ROOT / path).read_text() for path in ("shared/metrics.py", "services/intake/metrics.py")
-    )
-    for name in names:
-        base = re.sub(r"_(total|bucket)$", "", name)
-        assert f'"{base}"' in sources, name
+    names = assert_exported(exprs)
     assert len({panel["id"] for panel in dashboard["panels"]}) == len(dashboard["panels"])
+    for gauge in (
+        "sekber_queue_depth",
+        "sekber_queue_unacked",
+        "sekber_notifications_undelivered",
+        "sekber_unroutable_tasks",
+        "sekber_open_tasks_past_deadline",
+        "sekber_deadline_breaches_total",
+        "sekber_metrics_source_up",
+    ):
+        assert gauge in names, gauge
+    boxes = [
+        (p["gridPos"]["x"], p["gridPos"]["y"], p["gridPos"]["w"], p["gridPos"]["h"])
+        for p in dashboard["panels"]
+    ]
+    cells = [(x + i, y + j) for x, y, w, h in boxes for i in range(w) for j in range(h)]
+    assert len(cells) == len(set(cells)), "dashboard panels overlap"
+
+
+def test_the_alert_rules_parse_and_use_metrics_the_code_exports() -> None:
+    rules = yaml.safe_load((ROOT / "deploy" / "alerts.yml").read_text())
+    alerts = [rule for group in rules["groups"] for rule in group["rules"]]
+    assert len(alerts) >= 8
+    assert len({rule["alert"] for rule in alerts}) == len(alerts)
+    for rule in alerts:
+        assert set(rule) <= {"alert", "expr", "for", "labels", "annotations"}, rule["alert"]
+        assert re.fullmatch(r"Sekber[A-Za-z]+", rule["alert"])
+        assert rule["labels"]["severity"] in ("page", "ticket"), rule["alert"]
+        assert rule["annotations"]["summary"], rule["alert"]
+        assert "for" not in rule or re.fullmatch(r"\d+[smh]", rule["for"]), rule["alert"]
+        expr = rule["expr"]
+        assert expr.count("(") == expr.count(")") and expr.count("{") == expr.count("}")
+        assert expr.count("[") == expr.count("]"), rule["alert"]
+    assert_exported([rule["expr"] for rule in alerts])
+
+
+def test_prometheus_loads_the_alert_rules_compose_mounts(services: dict[str, Any]) -> None:
+    scraped = yaml.safe_load((ROOT / "deploy" / "prometheus.yml").read_text())
+    assert scraped["rule_files"] == ["/etc/prometheus/alerts.yml"]
+    assert "./deploy/alerts.yml:/etc/prometheus/alerts.yml:ro" in services["prometheus"]["volumes"]
+
+
+@pytest.mark.parametrize("name", PROBED)
+def test_workers_relay_and_scheduler_have_a_liveness_check_on_their_heartbeat(
+    name: str, services: dict[str, Any]
+) -> None:
+    check = services[name]["healthcheck"]
+    assert check["test"] == ["CMD", "python", "-m", "sekber_cli.probe", name]
+    assert check["start_period"] and check["retries"] >= 1
+    env = services[name]["environment"]
+    assert env["SEKBER_HEARTBEAT_DIR"].startswith("/tmp/")

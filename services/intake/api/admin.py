@@ -10,7 +10,8 @@ from pydantic import BaseModel, StringConstraints, model_validator
 from sqlalchemy import select
 
 from services.intake import subject_access
-from services.intake.deps import DeadlinePolicyDep, NowDep, SessionDep
+from services.intake.deps import ActorDep, DeadlinePolicyDep, NowDep, SessionDep
+from services.intake.errors import refused
 from services.intake.guard import access_of
 from services.intake.schemas import Name, Nik
 from shared.models import AuditEntry
@@ -63,11 +64,17 @@ def export_subject_data(
 @router.get("/audit", response_model=list[subject_access.AuditRead])
 def read_audit_trail(
     session: SessionDep,
+    me: ActorDep,
     object_id: Annotated[str | None, Query(max_length=64)] = None,
     actor: Annotated[str | None, Query(max_length=160)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> list[subject_access.AuditRead]:
-    """The audit trail, newest first: by record or by actor."""
+    """The audit trail, newest first: by record or by actor. It spans every region, so
+    it is for national admins only."""
+    if me.jurisdiction:
+        raise refused(
+            403, ["header", "Authorization"], "the audit trail is for a national admin", "forbidden"
+        )
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if object_id:
         query = query.where(AuditEntry.object_id == object_id)

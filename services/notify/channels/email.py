@@ -5,10 +5,17 @@ from __future__ import annotations
 import smtplib
 import ssl
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import parseaddr
 
 from services.notify.channels.base import Channel, DeliveryError, OutgoingMessage
 from shared.config import Settings
+
+
+def message_id(notification_id: str, *, sender: str) -> str:
+    """The same for every attempt at one notification (make_msgid would add the time and
+    the process id, so a resend after a crash would look like another mail)."""
+    domain = parseaddr(sender)[1].rpartition("@")[2] or "sekber.local"
+    return f"<{notification_id}@{domain}>"
 
 
 class EmailChannel(Channel):
@@ -23,7 +30,7 @@ class EmailChannel(Channel):
         mail["To"] = message.address
         mail["Subject"] = message.subject
         # A stable Message-ID lets mail clients fold a rare duplicate into one.
-        mail["Message-ID"] = make_msgid(idstring=message.notification_id, domain="sekber")
+        mail["Message-ID"] = message_id(message.notification_id, sender=self._s.smtp_sender)
         mail["X-Sekber-Notification-Id"] = message.notification_id
         mail.set_content(message.body)
         # After set_content, which drops every Content-* header set before it.

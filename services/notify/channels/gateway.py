@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import httpx
 
-from services.notify.channels.base import Channel, DeliveryError, OutgoingMessage
+from services.notify.channels import urlguard
+from services.notify.channels.base import (
+    Channel,
+    DeliveryError,
+    OutgoingMessage,
+    PermanentDeliveryError,
+)
 from shared.config import Settings
 
 # A chat message or an SMS should fit on a phone screen; the link leads to the rest.
@@ -32,8 +38,14 @@ class GatewayChannel(Channel):
         self._url = settings.gateway_url
         self._token = settings.gateway_token
         self._timeout = settings.gateway_timeout_seconds
+        self._environment = settings.environment
+        urlguard.check_config(self._url, environment=self._environment)
 
     def send(self, message: OutgoingMessage) -> None:
+        try:
+            urlguard.check_send(self._url, environment=self._environment)
+        except urlguard.UnsafeUrl as exc:
+            raise PermanentDeliveryError(f"gateway: {exc}") from exc
         payload = {
             "to": message.address,
             "text": short_text(message),

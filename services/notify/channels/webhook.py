@@ -15,6 +15,7 @@ from collections.abc import Mapping
 
 import httpx
 
+from services.notify.channels import urlguard
 from services.notify.channels.base import (
     Channel,
     DeliveryError,
@@ -90,9 +91,15 @@ class WebhookChannel(Channel):
         self._url = settings.webhook_url
         self._secret = settings.webhook_secret
         self._timeout = settings.webhook_timeout_seconds
+        self._environment = settings.environment
+        urlguard.check_config(self._url, environment=self._environment)
         self.feed = Feed(address=settings.webhook_url, language=settings.webhook_language)
 
     def send(self, message: OutgoingMessage) -> None:
+        try:
+            urlguard.check_send(self._url, environment=self._environment)
+        except urlguard.UnsafeUrl as exc:
+            raise PermanentDeliveryError(f"webhook: {exc}") from exc
         body = json.dumps(
             {
                 "id": message.notification_id,

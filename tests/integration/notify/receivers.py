@@ -21,6 +21,7 @@ class Request:
     headers: dict[str, str]
     body: bytes
     status: int
+    path: str = ""
 
     def json(self) -> Any:
         return json.loads(self.body)
@@ -42,7 +43,7 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("content-length", 0)))
                 headers = {k.lower(): v for k, v in self.headers.items()}
-                status = receiver._answer(headers, body)
+                status = receiver._answer(headers, body, self.path)
                 self.send_response(status)
                 self.send_header("content-length", "0")
                 self.end_headers()
@@ -66,10 +67,14 @@ class Receiver:
         self._thread.join()
 
     @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/hook"
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self._server.server_address[1]}"
 
-    def _answer(self, headers: dict[str, str], body: bytes) -> int:
+    @property
+    def url(self) -> str:
+        return f"{self.base}/hook"
+
+    def _answer(self, headers: dict[str, str], body: bytes, path: str = "") -> int:
         with self._lock:
             status = self.fail_with.pop(0) if self.fail_with else 200
             if self.secret is not None:
@@ -77,7 +82,7 @@ class Receiver:
                     webhook.verify(self.secret, headers, body)
                 except webhook.InvalidSignature:
                     status = 401
-            self.requests.append(Request(headers, body, status))
+            self.requests.append(Request(headers, body, status, path))
             return status
 
     def accepted(self) -> list[Request]:

@@ -98,10 +98,44 @@ def test_an_unknown_language_falls_back_to_bahasa_indonesia() -> None:
     assert "Rujukan baru" in render("referral_assigned", language="jv", context=context()).subject
 
 
-def test_every_kind_a_plan_can_name_has_a_template_in_every_language() -> None:
-    assert set(kinds()) == KINDS
+def test_every_kind_a_plan_can_name_and_the_digest_have_a_template_in_every_language() -> None:
+    assert set(kinds()) == KINDS | {"digest"}
     for language in LANGUAGES:
-        assert {p.name.removesuffix(".txt.j2") for p in (TEMPLATES / language).iterdir()} == KINDS
+        found = {p.name.removesuffix(".txt.j2") for p in (TEMPLATES / language).iterdir()}
+        assert found == KINDS | {"digest"}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_digest_lists_codes_categories_villages_and_urgency_but_no_person(
+    language: str,
+) -> None:
+    item = {
+        "tracking_code": "SKB-2611-ABC123",
+        "category_code": "FM",
+        "category_id": "Fakir Miskin",
+        "category_en": "Poor person",
+        "village": "Tegalrejo",
+        "kab_kota": "Kabupaten Lumajang",
+        "urgency": "low",
+        "urgency_id": "rendah",
+    }
+    text = render(
+        "digest",
+        language=language,
+        context={
+            "recipient": "TKSK Tempursari",
+            "urgency": "low",
+            "items": [item, {**item, "tracking_code": "SKB-2611-DEF456"}],
+            "day_id": "Jumat, 27 Nov 2026",
+            "day_en": "Friday, 27 Nov 2026",
+            "link": "http://sekber.example/api/v1/inbox",
+        },
+    )
+    assert "2" in text.subject
+    for expected in ("SKB-2611-ABC123", "SKB-2611-DEF456", "FM", "Tegalrejo", "/api/v1/inbox"):
+        assert expected in text.body
+    assert ("rendah" if language == "id" else "low") in text.body
+    assert NIK not in text.body and FULL_NAME not in text.body
 
 
 @pytest.mark.parametrize("audience", list(Audience))

@@ -12,7 +12,7 @@ from shared.db import uow_factory_for
 
 def test_the_scheduler_sends_one_scan_per_period_to_the_routing_queue() -> None:
     settings = Settings(deadline_scan_seconds=45)
-    [entry] = bus.beat_schedule(settings).values()
+    entry = bus.beat_schedule(settings)["scan-deadlines"]
     assert entry == {
         "task": "sekber.routing.scan_deadlines",
         "schedule": 45,

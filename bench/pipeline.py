@@ -1,0 +1,349 @@
+"""Sekber's whole pipeline under load, against a bare Celery chain and a bare FastAPI POST.
+
+Intake -> routing -> notify as real processes, with the real rules, PostgreSQL and Redis.
+
+    .venv/bin/python bench/pipeline.py --quick     # about 5 minutes on 2 cores
+    .venv/bin/python bench/pipeline.py             # longer phases, steadier figures
+
+Needs a PostgreSQL server (SEKBER_BENCH_DATABASE_URL, an admin URL; default the local
+postgres at 127.0.0.1:5432) where it makes and drops a database of its own, and
+/usr/bin/redis-server, started on a free port with AOF. Prints the ratios, writes
+bench/results/pipeline.json and bench/results/pipeline_latency.png.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import redis
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench import baselines  # noqa: E402
+from bench.pipeline_load import (  # noqa: E402
+    Run,
+    bare_requests,
+    closed_loop,
+    open_loop,
+    referral_requests,
+)
+from bench.pipeline_measure import (  # noqa: E402
+    latencies_ms,
+    percentiles,
+    profile,
+    wait_recorded,
+)
+from sekber_cli.embedded import free_port  # noqa: E402
+from sekber_cli.supervisor import wait_for_http  # noqa: E402
+from shared.config import Settings  # noqa: E402
+from shared.db import uow_factory_for  # noqa: E402
+from shared.migrate import upgrade  # noqa: E402
+from shared.reference.catalogue import seed_catalogue  # noqa: E402
+from shared.reference.demo import load_demo_directory  # noqa: E402
+from shared.reference.regions import load_regions  # noqa: E402
+from tests.chaos.servers import RedisServer  # noqa: E402
+from tests.e2e.stack import SmtpServer, Stack  # noqa: E402
+from tests.e2e.test_referral_flow import east_java_villages  # noqa: E402
+from tests.support.servers import postgres_database  # noqa: E402
+
+RESULTS = REPO / "bench" / "results"
+ADMIN_URL = os.environ.get(
+    "SEKBER_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
+RATES = (10, 50, 200)
+TARGETS = {"throughput_vs_chain": 1.0, "p99_ms_at_50": 100.0, "intake_vs_bare_post": 0.5}
+
+
+def prepare(url: str) -> None:
+    upgrade(url)
+    factory = uow_factory_for(url)
+    seed_catalogue(uow_factory=factory)
+    load_regions(uow_factory=factory)
+    load_demo_directory(uow_factory=factory)
+
+
+def say(text: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def phase_result(run: Run, found: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    answered = {r.case_id: r.answered for r in run.ok if r.case_id}
+    lat = latencies_ms(answered, found)
+    recorded = [s["recorded"] for s in found.values() if s["recorded"] is not None]
+    end = max(recorded) if recorded else run.finished
+    return {
+        "sent": len(run.requests),
+        "accepted": len(run.ok),
+        "notified": len(lat),
+        "intake_per_s": run.rate(),
+        "end_to_end_per_s": len(lat) / max(end - run.started, 1e-9),
+        "http_ms": percentiles([(r.answered - r.sent) * 1e3 for r in run.ok]),
+        "latency_ms": percentiles(lat),
+        "profile_ms": profile(answered, found),
+        "_latencies": lat,
+    }
+
+
+def bench_pipeline(
+    stack: Stack, villages: list[str], args: argparse.Namespace
+) -> dict[str, dict[str, Any]]:
+    factory = uow_factory_for(stack.settings.database_url)
+    phases: dict[str, dict[str, Any]] = {}
+    # A short warm-up: first requests pay for imports, connections and the rule cache.
+    closed_loop(stack.base_url, referral_requests(villages, "warm"), total=40, clients=4)
+    say(f"closed loop: {args.closed} referrals from {args.clients} clients")
+    run = closed_loop(
+        stack.base_url,
+        referral_requests(villages, "closed"),
+        total=args.closed,
+        clients=args.clients,
+    )
+    found = wait_recorded(factory, [r.case_id for r in run.ok if r.case_id], timeout=args.drain)
+    phases["closed"] = phase_result(run, found)
+    for rate in RATES:
+        seconds = args.seconds if rate < 200 else args.seconds / 2
+        say(f"open loop: {rate}/s for {seconds:g} s")
+        run = open_loop(
+            stack.base_url, referral_requests(villages, f"open{rate}"), rate=rate, seconds=seconds
+        )
+        ids = [r.case_id for r in run.ok if r.case_id]
+        found = wait_recorded(factory, ids, timeout=args.drain)
+        phases[f"open_{rate}"] = phase_result(run, found)
+        phases[f"open_{rate}"]["rate"] = rate
+    return phases
+
+
+def bench_chain(redis_url: str, total: int) -> dict[str, Any]:
+    """Bare two-hop chain: `total` messages into hop 1, timed until hop 2 counted them all."""
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    script = str(REPO / "bench" / "baselines.py")
+    workers = [
+        subprocess.Popen(
+            [sys.executable, script, hop, redis_url],
+            env=env,
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for hop in ("hop1", "hop2")
+    ]
+    app = baselines.chain_app(redis_url)
+    counter = redis.Redis.from_url(redis_url)
+    try:
+        counter.delete(baselines.DONE_KEY)
+        for n in range(20):  # warm-up, also waits for both workers to be up
+            app.send_task(baselines.HOP1, args=[n], queue=baselines.HOP1)
+        _wait_count(counter, 20, timeout=120)
+        counter.delete(baselines.DONE_KEY)
+        started = time.perf_counter()
+        with app.producer_or_acquire() as producer:
+            for n in range(total):
+                app.send_task(baselines.HOP1, args=[n], queue=baselines.HOP1, producer=producer)
+        _wait_count(counter, total, timeout=600)
+        took = time.perf_counter() - started
+    finally:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            try:
+                worker.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        counter.close()
+    return {"messages": total, "seconds": took, "per_s": total / took}
+
+
+def _wait_count(counter: redis.Redis, target: int, *, timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while int(counter.get(baselines.DONE_KEY) or 0) < target:
+        if time.monotonic() > deadline:
+            got = int(counter.get(baselines.DONE_KEY) or 0)
+            raise RuntimeError(f"bare chain stuck at {got}/{target}")
+        time.sleep(0.02)
+
+
+def bench_bare_post(total: int, clients: int) -> dict[str, Any]:
+    port = free_port()
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    api = subprocess.Popen(
+        [sys.executable, str(REPO / "bench" / "baselines.py"), "api", str(port)],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        base = f"http://127.0.0.1:{port}"
+        if not wait_for_http(f"{base}/docs", timeout=60):
+            raise RuntimeError("the bare API did not start")
+        closed_loop(base, bare_requests(), total=100, clients=clients)
+        run = closed_loop(base, bare_requests(), total=total, clients=clients)
+    finally:
+        api.terminate()
+        api.wait(timeout=20)
+    return {"requests": total, "per_s": run.rate(), "ok": len(run.ok)}
+
+
+def plot(phases: dict[str, dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(8, 5))
+    for phase in phases.values():
+        values = sorted(phase["_latencies"])
+        if not values:
+            continue
+        label = f"{phase['rate']}/s open loop" if "rate" in phase else "closed loop (max rate)"
+        ax.plot(values, [(i + 1) / len(values) for i in range(len(values))], label=label)
+    ax.axvline(TARGETS["p99_ms_at_50"], color="grey", linestyle="--", linewidth=1)
+    ax.set_xscale("log")
+    ax.set_xlabel("201 answer -> notification recorded (ms, log scale)")
+    ax.set_ylabel("share of cases")
+    ax.set_title("Sekber pipeline latency (CDF)")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="short phases (CI, a first look)")
+    parser.add_argument("--clients", type=int, default=8, help="closed-loop clients")
+    args = parser.parse_args(argv)
+    args.closed = 400 if args.quick else 1500
+    args.seconds = 10.0 if args.quick else 30.0
+    args.drain = 150.0 if args.quick else 300.0
+    chain_messages = 2000 if args.quick else 6000
+    began = time.monotonic()
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="sekber-bench-") as tmp:
+        redis_server = RedisServer(Path(tmp) / "redis").start()
+        try:
+            say("preparing a database (schema, regions, demo directory)")
+            with postgres_database(ADMIN_URL) as url, SmtpServer() as smtp:
+                prepare(url)
+                villages = east_java_villages(uow_factory_for(url), 200)
+                settings = Settings(
+                    environment="test",
+                    database_url=url,
+                    redis_url=redis_server.url,
+                    visibility_timeout_seconds=60,
+                    task_time_limit_seconds=30,
+                )
+                stack = Stack(
+                    settings=settings,
+                    smtp_port=smtp.port,
+                    extra_env={"SEKBER_DEADLINE_SCAN_SECONDS": "60"},
+                    echo=False,
+                )
+                try:
+                    stack.start()
+                    phases = bench_pipeline(stack, villages, args)
+                finally:
+                    stack.stop()
+            say(f"bare Celery chain: {chain_messages} messages")
+            chain = bench_chain(redis_server.url, chain_messages)
+            say(f"bare FastAPI POST: {args.closed} requests")
+            bare = bench_bare_post(args.closed, args.clients)
+        finally:
+            redis_server.stop()
+
+    closed = phases["closed"]
+    ratios = {
+        "throughput_vs_chain": closed["end_to_end_per_s"] / chain["per_s"],
+        "intake_vs_bare_post": closed["intake_per_s"] / bare["per_s"],
+    }
+    p99_at_50 = phases["open_50"]["latency_ms"].get("p99", float("inf"))
+    held = {
+        "throughput_vs_chain": ratios["throughput_vs_chain"] >= TARGETS["throughput_vs_chain"],
+        "p99_ms_at_50": p99_at_50 <= TARGETS["p99_ms_at_50"],
+        "intake_vs_bare_post": ratios["intake_vs_bare_post"] >= TARGETS["intake_vs_bare_post"],
+    }
+    took = time.monotonic() - began
+    report = {
+        "benchmark": "pipeline",
+        "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "quick": args.quick,
+        "seconds": took,
+        "machine": {
+            "python": platform.python_version(),
+            "arch": platform.machine(),
+            "cpus": os.cpu_count(),
+            "load_average_at_end": os.getloadavg(),
+        },
+        "pipeline": {
+            k: {kk: vv for kk, vv in v.items() if kk != "_latencies"} for k, v in phases.items()
+        },
+        "bare_chain": chain,
+        "bare_post": bare,
+        "ratios": ratios,
+        "p99_ms_at_50": p99_at_50,
+        "targets": TARGETS,
+        "targets_held": held,
+    }
+    (RESULTS / "pipeline.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    plot(phases, RESULTS / "pipeline_latency.png")
+    print_summary(report)
+    return 0
+
+
+def print_summary(report: dict[str, Any]) -> None:
+    p, ratios, held = report["pipeline"], report["ratios"], report["targets_held"]
+    print()
+    print(
+        f"{'phase':<10} {'sent':>6} {'201/s':>7} {'e2e/s':>7} "
+        f"{'p50 ms':>8} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+    )
+    for name, phase in p.items():
+        lat = phase["latency_ms"]
+        print(
+            f"{name:<10} {phase['sent']:>6} {phase['intake_per_s']:>7.1f}"
+            f" {phase['end_to_end_per_s']:>7.1f} {lat.get('p50', 0):>8.0f}"
+            f" {lat.get('p90', 0):>8.0f} {lat.get('p99', 0):>8.0f} {lat.get('max', 0):>8.0f}"
+        )
+    print()
+    print("where the time goes at 50/s (ms, p50 / p90):")
+    for stage, v in p["open_50"]["profile_ms"].items():
+        print(f"  {stage:<28} {v['p50_ms'] or 0:>8.0f} {v['p90_ms'] or 0:>8.0f}")
+    print()
+    print(
+        f"bare Celery chain: {report['bare_chain']['per_s']:.0f} messages/s; "
+        f"bare POST: {report['bare_post']['per_s']:.0f} requests/s"
+    )
+    mark = {True: "holds", False: "MISSED"}
+    print(
+        f"pipeline / bare chain throughput = {ratios['throughput_vs_chain']:.2f}x "
+        f"(target >= 1.0x: {mark[held['throughput_vs_chain']]})"
+    )
+    print(
+        f"p99 at 50/s = {report['p99_ms_at_50']:.0f} ms "
+        f"(target <= 100 ms: {mark[held['p99_ms_at_50']]})"
+    )
+    print(
+        f"durable intake / bare POST = {ratios['intake_vs_bare_post']:.2f}x "
+        f"(target >= 0.5x: {mark[held['intake_vs_bare_post']]})"
+    )
+    print(
+        f"took {report['seconds']:.0f} s; wrote {RESULTS / 'pipeline.json'} and "
+        f"{RESULTS / 'pipeline_latency.png'}"
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

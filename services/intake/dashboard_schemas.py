@@ -1,0 +1,87 @@
+"""What the supervisors' dashboard API returns (GET /api/v1/dashboard/...).
+
+Each widget is a list of flat rows (CSV gives the same rows); hours are floats, null
+where there is nothing to measure."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from pydantic import BaseModel
+
+
+class SummaryRead(BaseModel):
+    open: int  # open tasks now
+    unassigned: int  # tasks nobody could take, waiting in the supervisors' queue
+    overdue: int  # open tasks with a step past its due time now
+    dead_notifications: int  # notifications that could not be delivered, now
+    received: int  # cases received in the period
+    closed: int  # cases whose last task ended in the period
+    period_from: date
+    period_to: date
+
+
+class OpenTaskRow(BaseModel):
+    pillar: str
+    region_code: str
+    region_name: str
+    open: int
+    overdue: int
+
+
+class OpenTasksRead(BaseModel):
+    group_level: str  # province | kabkota | kecamatan | village
+    rows: list[OpenTaskRow]
+
+
+class ResolutionRow(BaseModel):
+    period_start: date
+    accepted: int  # tasks accepted in the bucket
+    accept_median_hours: float | None  # task created -> accepted
+    accept_p90_hours: float | None
+    resolved: int  # tasks completed in the bucket
+    resolve_median_hours: float | None  # case received -> task completed
+    resolve_p90_hours: float | None
+
+
+class ResolutionTimesRead(BaseModel):
+    bucket: str  # day | week
+    rows: list[ResolutionRow]
+
+
+class BreachRow(BaseModel):
+    period_start: date  # the bucket the missed due time fell in
+    pillar: str
+    breaches: int  # accept + first_contact + resolve
+    accept: int
+    first_contact: int
+    resolve: int
+
+
+class BreachesRead(BaseModel):
+    bucket: str
+    rows: list[BreachRow]
+
+
+class DeclineReasonRow(BaseModel):
+    reason: str
+    count: int
+
+
+class DeclineReasonsRead(BaseModel):
+    rows: list[DeclineReasonRow]
+
+
+class BacklogRow(BaseModel):
+    coordinator_id: uuid.UUID
+    name: str
+    pillar: str
+    region_code: str
+    open: int
+    overdue: int
+    oldest_hours: float | None  # since the oldest open task was given to them
+
+
+class BacklogRead(BaseModel):
+    rows: list[BacklogRow]

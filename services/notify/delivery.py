@@ -1,0 +1,186 @@
+"""Sending recorded notifications: lease a row, hand it to its channel, mark the outcome.
+
+A row is leased (`state = sending`, `lease_until`) while it is sent, so a second sender
+leaves it alone; it is marked `sent` after the channel accepted it. A sender killed in
+between leaves the lease to run out; the sweep (sweep.py) then sends the row again, with
+the same notification id, which every provider receives as its idempotency key. A row
+with `not_before` in the future (quiet hours, a scheduled retry) is not taken before then.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from services.notify.channels.base import (
+    Channel,
+    DeliveryError,
+    OutgoingMessage,
+    PermanentDeliveryError,
+)
+from services.notify.context import case_link
+from shared.db import UowFactory
+from shared.domain.notice import RetryPolicy
+from shared.models import Case, CaseEvent, Notification
+from shared.models.base import utcnow
+
+log = logging.getLogger(__name__)
+DEFAULT_LEASE = timedelta(seconds=60)
+DIGEST = "digest"
+
+
+class DeliveryFailed(Exception):
+    """Some notifications could not be delivered yet; the task retries them."""
+
+
+def deliver(
+    *,
+    uow_factory: UowFactory,
+    notification_ids: list[uuid.UUID],
+    channels: dict[str, Channel],
+    base_url: str,
+    retry: RetryPolicy,
+    lease: timedelta = DEFAULT_LEASE,
+    in_task: bool = True,
+    now: datetime | None = None,
+) -> None:
+    """Send each notification that is due and not sent, dead or held by another sender.
+
+    Raises DeliveryFailed when a row failed and is left for the task to retry at once
+    (`in_task`, within the policy's fast attempts); a row with a later retry time waits
+    for the sweep."""
+    failures = []
+    for notification_id in notification_ids:
+        leased = _lease(uow_factory, notification_id, lease, now or utcnow())
+        if leased is None:
+            continue
+        note, tracking_code = leased
+        channel = channels.get(note.channel)
+        try:
+            if channel is None:
+                raise DeliveryError(f"channel {note.channel} is not configured")
+            channel.send(_outgoing(note, tracking_code, base_url))
+        except DeliveryError as exc:
+            if isinstance(exc, PermanentDeliveryError):
+                state, not_before = "dead", None
+            else:
+                state, not_before = retry.after_failure(
+                    note.attempts, in_task=in_task, now=utcnow()
+                )
+            _finish(uow_factory, note.id, state=state, error=str(exc), not_before=not_before)
+            log.warning(
+                "notification %s via %s failed (attempt %d, now %s): %s",
+                note.id,
+                note.channel,
+                note.attempts,
+                state,
+                exc,
+            )
+            if state == "failed" and not_before is None:
+                failures.append(note.id)
+            continue
+        _finish(uow_factory, note.id, state="sent", error=None, not_before=None)
+    if failures:
+        raise DeliveryFailed(f"{len(failures)} notification(s) to retry")
+
+
+def release(uow_factory: UowFactory, notification_id: uuid.UUID) -> None:
+    """A replayed row (set back to pending) goes now, not at the retry time it had."""
+    with uow_factory() as uow:
+        uow.session.execute(
+            update(Notification)
+            .where(Notification.id == notification_id, Notification.state == "pending")
+            .values(not_before=None)
+        )
+        uow.commit()
+
+
+def _outgoing(note: Notification, tracking_code: str, base_url: str) -> OutgoingMessage:
+    if note.kind == DIGEST:  # several cases: the link leads to the inbox
+        tracking_code, link = "", f"{base_url.rstrip('/')}/api/v1/inbox"
+    else:
+        link = case_link(base_url, note.case_id)
+    return OutgoingMessage(
+        str(note.id),
+        note.address or "",
+        note.subject,
+        note.body,
+        note.language,
+        kind=note.kind,
+        tracking_code=tracking_code,
+        link=link,
+    )
+
+
+def _lease(
+    uow_factory: UowFactory, notification_id: uuid.UUID, lease: timedelta, now: datetime
+) -> tuple[Notification, str] | None:
+    """Take the row for sending unless it is not due, someone else holds it or it is done;
+    with the case's tracking code."""
+    with uow_factory() as uow:
+        result = uow.session.execute(
+            update(Notification)
+            .where(
+                Notification.id == notification_id,
+                or_(
+                    Notification.state.in_(("pending", "failed"))
+                    & or_(Notification.not_before.is_(None), Notification.not_before <= now),
+                    (Notification.state == "sending") & (Notification.lease_until < now),
+                ),
+            )
+            .values(state="sending", attempts=Notification.attempts + 1, lease_until=now + lease)
+        )
+        if not result.rowcount:  # type: ignore[attr-defined]
+            return None
+        note = uow.session.get_one(Notification, notification_id)
+        tracking_code = uow.session.get_one(Case, note.case_id).tracking_code
+        uow.commit()
+        return note, tracking_code
+
+
+def _finish(
+    uow_factory: UowFactory,
+    notification_id: uuid.UUID,
+    *,
+    state: str,
+    error: str | None,
+    not_before: datetime | None,
+) -> None:
+    with uow_factory() as uow:
+        note = uow.session.get_one(Notification, notification_id)
+        note.state, note.last_error, note.lease_until = state, error, None
+        note.not_before = not_before
+        if state == "sent":
+            note.sent_at = utcnow()
+        timeline(uow.session, note, f"notification_{state}")
+        uow.commit()
+
+
+def timeline(session: Session, note: Notification, kind: str) -> None:
+    """The delivery on the case's timeline; a digest's on the timeline of every case in it."""
+    if note.kind == DIGEST:
+        cases = list(
+            session.scalars(
+                select(Notification.case_id).where(Notification.digest_id == note.id).distinct()
+            )
+        )
+    else:
+        cases = [note.case_id]
+    for case_id in cases:
+        session.add(
+            CaseEvent(
+                case_id=case_id,
+                kind=kind,
+                actor="notify",
+                data={
+                    "channel": note.channel,
+                    "notification_id": str(note.id),
+                    "attempts": note.attempts,
+                    "kind": note.kind,
+                },
+            )
+        )

@@ -1,0 +1,72 @@
+"""The periodic sweep: send every external notification that is due and nobody sends.
+
+That is a row whose retry time or quiet hours ended (`not_before`), a row whose sender
+died while holding it (its lease ran out), and a row the event task never finished
+(pending or failed, with no time set, for longer than `ORPHAN_AFTER`). The scheduler
+sends the sweep to the notify queue every SEKBER_NOTIFY_SWEEP_SECONDS; two sweeps at once
+are harmless, as each row is leased before it is sent.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from services.notify.channels.base import Channel
+from services.notify.delivery import DEFAULT_LEASE, deliver
+from shared.db import UowFactory
+from shared.domain.notice import INAPP, RetryPolicy
+from shared.models import Notification
+
+ORPHAN_AFTER = timedelta(minutes=5)
+BATCH = 500
+
+
+def due(session: Session, *, now: datetime, limit: int = BATCH) -> list[uuid.UUID]:
+    waiting = Notification.state.in_(("pending", "failed"))
+    return list(
+        session.scalars(
+            select(Notification.id)
+            .where(
+                Notification.channel != INAPP,
+                or_(
+                    waiting & (Notification.not_before <= now),
+                    and_(Notification.state == "sending", Notification.lease_until < now),
+                    waiting
+                    & Notification.not_before.is_(None)
+                    & (Notification.created_at < now - ORPHAN_AFTER),
+                ),
+            )
+            .order_by(Notification.created_at, Notification.id)
+            .limit(limit)
+        )
+    )
+
+
+def sweep(
+    *,
+    uow_factory: UowFactory,
+    channels: dict[str, Channel],
+    base_url: str,
+    retry: RetryPolicy,
+    now: datetime,
+    lease: timedelta = DEFAULT_LEASE,
+) -> int:
+    """Send what is due; return how many rows were tried. A failure is scheduled for its
+    next retry (never retried by this task)."""
+    with uow_factory() as uow:
+        ids = due(uow.session, now=now)
+    deliver(
+        uow_factory=uow_factory,
+        notification_ids=ids,
+        channels=channels,
+        base_url=base_url,
+        retry=retry,
+        lease=lease,
+        in_task=False,
+        now=now,
+    )
+    return len(ids)
