@@ -2,8 +2,8 @@
 
 Intake -> routing -> notify as real processes, with the real rules, PostgreSQL and Redis.
 
-    .venv/bin/python bench/pipeline.py --quick     # about 5 minutes on 2 cores
-    .venv/bin/python bench/pipeline.py             # longer phases, steadier figures
+    .venv/bin/python bench/pipeline.py --quick     # about 2-3 minutes on 2 cores
+    .venv/bin/python bench/pipeline.py             # longer phases, about 6 minutes
 
 Needs a PostgreSQL server (SEKBER_BENCH_DATABASE_URL, an admin URL; default the local
 postgres at 127.0.0.1:5432) where it makes and drops a database of its own, and
@@ -225,10 +225,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="short phases (CI, a first look)")
     parser.add_argument("--clients", type=int, default=8, help="closed-loop clients")
     args = parser.parse_args(argv)
-    args.closed = 400 if args.quick else 1500
-    args.seconds = 10.0 if args.quick else 30.0
-    args.drain = 150.0 if args.quick else 300.0
-    chain_messages = 2000 if args.quick else 6000
+    args.closed = 400 if args.quick else 1000
+    args.seconds = 10.0 if args.quick else 20.0
+    args.drain = 150.0 if args.quick else 240.0
+    chain_messages = 2000 if args.quick else 5000
     began = time.monotonic()
 
     RESULTS.mkdir(parents=True, exist_ok=True)

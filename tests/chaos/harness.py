@@ -75,6 +75,10 @@ class Harness:
             extra=extra,
         )
         print(counts.report())
+        if counts.problems():  # the processes' last words, to start the diagnosis
+            for name in self.stack.supervisor.names:
+                print(f"--- last lines of {name} ---")
+                print("\n".join(self.stack.supervisor.output(name)[-40:]))
         return counts
 
 
@@ -92,6 +96,9 @@ def stack_for(
     return Stack(
         settings=settings,
         smtp_port=smtp.port,
+        # Thousands of referrals make hundreds of thousands of log lines: keep them off the
+        # terminal; a run that breaks a promise prints each process's last lines instead.
+        echo=False,
         extra_env={
             # The sweep is part of the design under test: on, with a short threshold.
             "SEKBER_RECONCILE_AFTER_SECONDS": "60",
