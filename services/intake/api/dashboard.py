@@ -29,7 +29,11 @@ router = APIRouter(prefix="/dashboard", tags=["supervision"])
 ROLES = ("supervisor", "admin")
 _CATEGORIES = frozenset(c.code for c in CATEGORIES)
 _REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "Who acts is missing or malformed"},
+    200: {
+        "content": {"text/csv": {"schema": {"type": "string"}}},
+        "description": "JSON, or with format=csv the same rows as CSV",
+    },
+    401: {"description": "Not signed in"},
     403: {"description": "Not a supervisor or admin, or a region outside the jurisdiction"},
     422: {"description": "A filter is not valid; the error names it"},
 }

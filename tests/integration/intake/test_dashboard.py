@@ -337,15 +337,6 @@ def test_a_region_outside_the_jurisdiction_is_refused_with_403() -> None:
     assert "outside your jurisdiction" in str(caught.value.detail)
 
 
-# Until issue 6's authentication lands, the stopgap header cannot carry a jurisdiction
-# (nor the admin and csr roles); these tests run as soon as headers_for can.
-needs_scoped_auth = pytest.mark.skipif(
-    headers_for("supervisor", "s", jurisdiction="33") == headers_for("supervisor", "s"),
-    reason="headers_for cannot carry a jurisdiction yet (issue 6)",
-)
-
-
-@needs_scoped_auth
 @pytest.mark.usefixtures("at_now")
 def test_the_api_limits_rows_to_the_jurisdiction(client: TestClient) -> None:
     jateng = headers_for("supervisor", "sekber-jateng", jurisdiction="33")
@@ -359,7 +350,6 @@ def test_the_api_limits_rows_to_the_jurisdiction(client: TestClient) -> None:
     assert own == national
 
 
-@needs_scoped_auth
 @pytest.mark.usefixtures("at_now")
 def test_an_admin_may_read_the_dashboard_and_a_csr_may_not(client: TestClient) -> None:
     admin = client.get(f"{URL}/summary", headers=headers_for("admin", "root"))
