@@ -30,7 +30,8 @@ def _factory() -> UowFactory:
 
 
 def _refuse(exc: Exception) -> typer.Exit:
-    typer.echo(f"refused: {exc}", err=True)
+    field = getattr(exc, "field", None)
+    typer.echo(f"refused: {field}: {exc}" if field else f"refused: {exc}", err=True)
     return typer.Exit(code=2)
 
 
