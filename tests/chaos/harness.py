@@ -4,6 +4,7 @@ through, then the ledger."""
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import uuid
@@ -97,8 +98,9 @@ def stack_for(
         settings=settings,
         smtp_port=smtp.port,
         # Thousands of referrals make hundreds of thousands of log lines: keep them off the
-        # terminal; a run that breaks a promise prints each process's last lines instead.
-        echo=False,
+        # terminal (SEKBER_CHAOS_ECHO=1 shows them); a run that breaks a promise prints
+        # each process's last lines instead.
+        echo=os.environ.get("SEKBER_CHAOS_ECHO") == "1",
         extra_env={
             # The sweep is part of the design under test: on, with a short threshold.
             "SEKBER_RECONCILE_AFTER_SECONDS": "60",
