@@ -14,13 +14,15 @@ from typing import Any
 
 import httpx
 
+from tests.support.auth import headers_for
+
 CATEGORIES = ("LUT", "KBA", "GEL", "ABT", "PD", "KBS", "ODHA", "AT", "PENG", "ADK")
 
 
 def auth_headers() -> dict[str, str]:
-    """A case worker's credentials for POST /api/v1/referrals: the one place to change
-    when intake takes tokens."""
-    return {"X-Sekber-Actor": "case_worker:bench@sekber.example"}
+    """A case worker's credentials for POST /api/v1/referrals: a token signed with the
+    secret of the stack the benchmark starts (the test environment's)."""
+    return headers_for("case_worker", "bench@sekber.example")
 
 
 def referral(rng: random.Random, villages: Sequence[str], n: int) -> dict[str, Any]:
