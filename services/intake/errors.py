@@ -9,6 +9,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.intake import correlation
 from services.intake.referrals import IdempotencyConflict, InvalidReferral
@@ -40,7 +41,11 @@ COMMON_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "Not found, or not in your scope"},
     413: {"model": Problem, "description": "Body too large"},
     422: {"model": Problem, "description": "A field is missing or wrong; it is named"},
-    503: {"model": Problem, "description": "The audit trail could not be written; retry"},
+    503: {
+        "model": Problem,
+        "description": "The database is unreachable, or the audit trail "
+        "could not be written: nothing was done; retry (Retry-After)",
+    },
 }
 
 
@@ -132,6 +137,19 @@ async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
     )
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
+    # A lost connection or a database restarting: nothing was committed, and the client
+    # may retry (with its Idempotency-Key).
+    with logcontext.correlated(correlation.of_request(request)):
+        log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    response = problem(
+        503,
+        [{"field": None, "loc": [], "msg": "database unavailable; retry", "type": "unavailable"}],
+    )
+    response.headers["Retry-After"] = "5"
+    return response
+
+
 async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     # Starlette runs this outside every middleware, the correlation's included.
     correlation_id = correlation.of_request(request)
@@ -151,4 +169,6 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(TransitionError, _transition)
     app.add_exception_handler(StaleVersion, _stale)
     app.add_exception_handler(NotFound, _not_found)
+    app.add_exception_handler(OperationalError, _database_unavailable)
+    app.add_exception_handler(InterfaceError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)

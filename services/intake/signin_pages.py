@@ -89,6 +89,7 @@ def _page(next_path: str, username: str = "", status: int | None = None) -> str:
     return (
         '<!doctype html><html lang="id"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="stylesheet" href="/static/sekber.css">'
         "<title>Masuk - Sekber Jatim</title></head><body><main>"
         '<h1>Masuk ke Sekber <span lang="en">(Sign in)</span></h1>'
         f'{error}<form method="post" action="/masuk">'

@@ -32,6 +32,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "nav.inbox": ("Kotak masuk", "Inbox"),
     "nav.dashboard": ("Dasbor", "Dashboard"),
     "signed_in_as": ("Masuk sebagai", "Signed in as"),
+    "sign_out": ("Keluar", "Sign out"),
     "home.title": ("Beranda", "Home"),
     "home.intro": ("Pilih yang ingin Anda kerjakan.", "Choose what you want to do."),
     # referral form

@@ -8,6 +8,8 @@ from fastapi.testclient import TestClient
 from sekber_cli.embedded import free_port
 from services.intake.app import create_app
 from shared.config import Settings
+from tests.integration.intake.conftest import referral
+from tests.support.auth import headers_for
 
 
 def readyz(settings: Settings) -> tuple[int, dict[str, Any]]:
@@ -65,3 +67,18 @@ def test_intake_is_not_ready_on_a_database_without_the_schema(
 
     assert status == 503
     assert body["checks"] == {"database": "ok", "migrations": "not at head", "redis": "ok"}
+
+
+def test_a_request_while_the_database_is_unreachable_gets_503_and_may_be_retried(
+    settings: Settings,
+) -> None:
+    unreachable = f"postgresql+psycopg://sekber:secret@127.0.0.1:{free_port()}/sekber"
+    gone = settings.model_copy(update={"database_url": unreachable})
+    headers = headers_for("case_worker", "sri@puskesos.example")
+
+    with TestClient(create_app(gone), raise_server_exceptions=False) as client:
+        response = client.post("/api/v1/referrals", json=referral(), headers=headers)
+
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert "secret" not in response.text
