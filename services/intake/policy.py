@@ -109,6 +109,8 @@ RULES: dict[str, Rule] = {
     "GET /kotak-masuk": allow(CO, page=True, audit="referral"),
     "GET /kotak-masuk/daftar": allow(CO, page=True, audit="referral"),
     "GET /dasbor": allow(SV, AD, page=True),
+    "GET /dasbor/antrean.csv": allow(SV, AD, page=True, audit="referral"),
+    "GET /dasbor/notifikasi-gagal.csv": allow(SV, AD, page=True, audit="notification"),
     # Administration.
     f"POST {API}/admin/subject-access": allow(AD, audit="person"),
     f"GET {API}/admin/audit": allow(AD, audit="audit"),

@@ -21,7 +21,7 @@ from services.intake.deps import (
     SessionDep,
     UowFactoryDep,
 )
-from services.intake.web import i18n
+from services.intake.web import i18n, task_forms
 from services.intake.web.render import cross_site, forbidden, language, not_found, page, to_login
 from shared import workflow
 from shared.domain import access, pillars
@@ -33,8 +33,19 @@ from shared.models import Case, Referral
 router = APIRouter(include_in_schema=False)
 
 CaseId = Annotated[uuid.UUID, Path()]
-# What the page offers; supervisors' reassign and mark-in-error stay in the API for now.
-PAGE_ACTIONS = ("accept", "reject", "start", "hold", "resume", "complete", "fail", "cancel")
+# What the page offers (reassign and mark-in-error: a supervisor's).
+PAGE_ACTIONS = (
+    "accept",
+    "reject",
+    "start",
+    "hold",
+    "resume",
+    "complete",
+    "fail",
+    "cancel",
+    "reassign",
+    "mark-in-error",
+)
 NEEDS_REASON = ("reject", "hold", "fail", "cancel")
 
 
@@ -48,6 +59,8 @@ def _case_page(
     now: datetime,
     status: int = 200,
     error: str = "",
+    kept: dict[str, str] | None = None,
+    field: str = "",
 ) -> Response:
     relation, _basis, pillar_sees = scope.relation(session, actor, case)
     disclosure = access.disclosure(actor.kind, relation, pillar_sees_identity=pillar_sees)
@@ -71,6 +84,11 @@ def _case_page(
         for r in rows
     }
     onward_ok = {r.id for r in rows if r.status in ("accepted", "in-progress", "on-hold")}
+    choices = {
+        r.id: task_forms.coordinator_choices(session, r, case)
+        for r in rows
+        if "reassign" in allowed[r.id]
+    }
     return page(
         request,
         "case.html",
@@ -80,6 +98,9 @@ def _case_page(
         routing=routing,
         allowed=allowed,
         onward_ok=onward_ok,
+        choices=choices,
+        kept=kept or {},
+        field=field,
         show_name=disclosure.full_name,
         initials=task_views.initials(view.beneficiary.name),
         error=error,
@@ -172,6 +193,15 @@ async def act_on_task(
                 raise TransitionError("invalid", "reason", "reason")
             if action == "complete" and not fields.get("outcome"):
                 raise TransitionError("invalid", "outcome", "outcome")
+            target = None
+            if (
+                action == "reassign" and actor.kind == "supervisor"
+            ):  # others: the life cycle refuses
+                with uow_factory() as uow:
+                    case = uow.session.get_one(Case, case_id)
+                    target = task_forms.reassign_target(
+                        uow.session, referral_id, case, fields.get("coordinator_id", "")
+                    )
             casework.act(
                 uow_factory=uow_factory,
                 referral_id=referral_id,
@@ -181,6 +211,7 @@ async def act_on_task(
                     reason=Reason(fields["reason"]) if fields.get("reason") else None,
                     outcome=Outcome(fields["outcome"]) if fields.get("outcome") else None,
                     note=fields.get("note") or None,
+                    reassign_to=target,
                 ),
                 actor=actor,
                 now=now,
@@ -200,5 +231,7 @@ async def act_on_task(
                 now=now,
                 status=status,
                 error=t(_error_key(exc)),
+                kept={**fields, "referral_id": str(referral_id), "action": action},
+                field=exc.field if isinstance(exc, TransitionError) else "",
             )
     return RedirectResponse(f"/kasus/{case_id}?ok={action}", status_code=303)

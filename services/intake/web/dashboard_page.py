@@ -1,6 +1,8 @@
 """The supervisor's dashboard. The queue of unroutable cases, dead-lettered notifications
-and the latest cases are rendered here; the figures and charts come from the dashboard
-API (/api/v1/dashboard/*), drawn as inline SVG by dashboard.js with the same filters."""
+and the latest cases are rendered here, under the same filters as the charts (see
+dashboard_rows), with the queue and the dead letters to download as CSV; the figures and
+charts come from the dashboard API (/api/v1/dashboard/*), drawn as inline SVG by
+dashboard.js with the same filters."""
 
 from __future__ import annotations
 
@@ -9,15 +11,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
-from sqlalchemy import select
 
-from services.intake import case_list, queries, routing_views
-from services.intake.deps import OptionalActorDep, SessionDep
-from services.intake.web import i18n
-from services.intake.web.render import forbidden, is_overseer, language, page, to_login
+from services.intake import queries
+from services.intake.deps import NowDep, OptionalActorDep, SessionDep
+from services.intake.guard import access_of
+from services.intake.web import dashboard_rows, i18n
+from services.intake.web.render import HEADERS, forbidden, is_overseer, language, page, to_login
 from shared.domain import categories, pillars, regions
 from shared.domain.urgency import Urgency
-from shared.models import Case, Notification
 
 router = APIRouter(include_in_schema=False)
 
@@ -25,33 +26,29 @@ FILTERS = ("region", "pillar", "category", "urgency", "from", "to", "bucket")
 Filter = Annotated[str | None, Query(max_length=13)]
 
 
+def _params(request: Request) -> dict[str, str]:
+    return {name: request.query_params.get(name, "")[:13] for name in FILTERS}
+
+
 @router.get("/dasbor")
 def dashboard(
     request: Request,
     actor: OptionalActorDep,
     session: SessionDep,
+    now: NowDep,
     region: Filter = None,
 ) -> Response:
     if actor is None:
         return to_login(request)
     if not is_overseer(actor):
         return forbidden(request, actor)
+    filters = _params(request)
+    f = dashboard_rows.filters(actor, filters, now=now)
     jurisdiction = actor.jurisdiction or regions.EAST_JAVA
-    area = region if region and regions.is_well_formed(region) else jurisdiction
-    if not regions.is_within(area, jurisdiction) and actor.jurisdiction:
-        area = jurisdiction
     top = queries.region_with_children(
         session, regions.EAST_JAVA if len(jurisdiction) < 5 else jurisdiction
     )
-    dead = session.execute(
-        select(Notification, Case.tracking_code, Case.id)
-        .join(Case, Case.id == Notification.case_id)
-        .where(Notification.state == "dead", case_list.visible_to(actor))
-        .where((Case.village_code == area) | Case.village_code.startswith(f"{area}."))
-        .order_by(Notification.created_at.desc())
-        .limit(20)
-    ).all()
-    filters = {name: request.query_params.get(name, "")[:13] for name in FILTERS}
+    query = urlencode({k: v for k, v in filters.items() if v})
     return page(
         request,
         "dashboard.html",
@@ -60,12 +57,63 @@ def dashboard(
         reason_labels={
             code: i18n.label(i18n.REASON, code, language(request)) for code in i18n.REASON
         },
-        query=urlencode({k: v for k, v in filters.items() if v}),
+        query=query,
+        table_query=f"?{query}" if query else "",
         region_options=top.children if top else [],
         pillar_list=pillars.PILLARS,
         categories=categories.CATEGORIES,
         urgencies=[u.value for u in Urgency],
-        queue=routing_views.unassigned(session, region=area, limit=20),
-        dead=dead,
-        latest=case_list.list_cases(session, actor=actor, limit=10).items,
+        queue=dashboard_rows.queue(session, f),
+        dead=dashboard_rows.dead(session, f),
+        latest=dashboard_rows.latest(session, f),
     )
+
+
+def _csv(text: str, filename: str) -> Response:
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={**HEADERS, "Content-Disposition": f'attachment; filename="{filename}"'},
+    )
+
+
+@router.get("/dasbor/antrean.csv")
+def queue_csv(
+    request: Request,
+    actor: OptionalActorDep,
+    session: SessionDep,
+    now: NowDep,
+    region: Filter = None,
+) -> Response:
+    """The supervisors' queue under the dashboard's filters, as CSV."""
+    if actor is None:
+        return to_login(request)
+    if not is_overseer(actor):
+        return forbidden(request, actor)
+    f = dashboard_rows.filters(actor, _params(request), now=now)
+    rows = dashboard_rows.queue(session, f, limit=dashboard_rows.EXPORTED)
+    if (audited := access_of(request)) is not None:
+        audited.touch(r.referral_id for r in rows)
+    text = dashboard_rows.to_csv(dashboard_rows.QUEUE_COLUMNS, dashboard_rows.queue_records(rows))
+    return _csv(text, dashboard_rows.filename("antrean", f))
+
+
+@router.get("/dasbor/notifikasi-gagal.csv")
+def dead_csv(
+    request: Request,
+    actor: OptionalActorDep,
+    session: SessionDep,
+    now: NowDep,
+    region: Filter = None,
+) -> Response:
+    """The dead-lettered notifications under the dashboard's filters, as CSV."""
+    if actor is None:
+        return to_login(request)
+    if not is_overseer(actor):
+        return forbidden(request, actor)
+    f = dashboard_rows.filters(actor, _params(request), now=now)
+    rows = dashboard_rows.dead(session, f, limit=dashboard_rows.EXPORTED)
+    if (audited := access_of(request)) is not None:
+        audited.touch(r.notification.id for r in rows)
+    text = dashboard_rows.to_csv(dashboard_rows.DEAD_COLUMNS, dashboard_rows.dead_records(rows))
+    return _csv(text, dashboard_rows.filename("notifikasi-gagal", f))

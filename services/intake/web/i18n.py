@@ -143,6 +143,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.outcome": ("Pilih hasil penanganan.", "Choose the outcome."),
     "err.purpose": ("Tulis tujuan rujukan lanjutan.", "Give the purpose of the onward referral."),
     "err.pillar": ("Pilih pilar.", "Choose a pillar."),
+    "err.coordinator_id": (
+        "Pilih koordinator aktif dari pilar ini di kabupaten/kota atau provinsi kasus.",
+        "Choose an active coordinator of this pillar in the case's regency or province.",
+    ),
     # lists
     "list.mine": ("Rujukan saya", "My referrals"),
     "list.cases": ("Daftar kasus", "Cases"),
@@ -182,6 +186,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "case.onward": ("Rujuk ke pilar lain", "Refer onward"),
     "case.onward_purpose": ("Tujuan", "Purpose"),
     "case.care": ("Jenis layanan", "Kind of care"),
+    "case.reassign_to": ("Alihkan ke koordinator", "Reassign to coordinator"),
+    "case.no_choices": (
+        "Tidak ada koordinator aktif lain dari pilar ini di kabupaten/kota atau provinsi kasus.",
+        "No other active coordinator of this pillar in the case's regency or province.",
+    ),
     "care.community": ("Di masyarakat", "In the community"),
     "care.residential": ("Dalam panti", "Residential"),
     # inbox

@@ -39,6 +39,8 @@ ACTION = {
     "complete": ("Selesaikan", "Complete"),
     "fail": ("Gagal ditangani", "Fail"),
     "cancel": ("Batalkan", "Cancel"),
+    "reassign": ("Alihkan tugas", "Reassign"),
+    "mark-in-error": ("Tandai salah input", "Mark entered in error"),
 }
 REASON = {
     "not_eligible": ("Tidak memenuhi syarat", "Not eligible"),
@@ -93,6 +95,7 @@ EVENT = {
     "referral_fail": ("Gagal ditangani", "Task failed"),
     "referral_cancel": ("Tugas dibatalkan", "Task cancelled"),
     "referral_reassign": ("Tugas dialihkan", "Task reassigned"),
+    "referral_mark_in_error": ("Tugas ditandai salah input", "Task marked entered in error"),
     "notification_sent": ("Notifikasi dikirim", "Notification sent"),
     "notification_delivered": ("Notifikasi terkirim", "Notification delivered"),
     "offer_declined": ("Tawaran ditolak", "Offer declined"),

@@ -188,6 +188,14 @@ def test_a_referral_walks_from_the_form_to_a_closed_case_on_the_dashboard(
         dash.wait_for_selector('.chart[data-part="decline-reasons"][data-state="ready"]')
         assert "Kapasitas penuh" in dash.inner_text('.chart[data-part="decline-reasons"]')
         shoot(dash, "11-dasbor-sesudah")
+        # The tables follow the filters, and download as CSV with them.
+        dash.goto("/dasbor?urgency=emergency")
+        assert dash.locator(f'#latest tr[data-case="{case_id}"]').count() == 0
+        href = dash.get_attribute("#queue-csv", "href")
+        assert href == "/dasbor/antrean.csv?urgency=emergency"
+        got = dash.request.get(href)
+        assert got.status == 200 and got.headers["content-type"].startswith("text/csv")
+        assert got.text().startswith("tracking_code,case_id,referral_id")
         dash.goto(f"/kasus/{case_id}?lang=en")
         assert "Case timeline" in dash.inner_text("main")
         shoot(dash, "12-case-english")
