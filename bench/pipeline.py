@@ -17,10 +17,12 @@ import argparse
 import json
 import os
 import platform
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -96,12 +98,18 @@ def phase_result(run: Run, found: dict[str, dict[str, Any]]) -> dict[str, Any]:
 
 
 def bench_pipeline(
-    stack: Stack, villages: list[str], args: argparse.Namespace
-) -> dict[str, dict[str, Any]]:
+    stack: Stack,
+    villages: list[str],
+    args: argparse.Namespace,
+    baselines_now: Callable[[str], dict[str, Any]],
+) -> tuple[dict[str, dict[str, Any]], list[dict[str, Any]]]:
+    """The phases, and the baselines taken right before and right after the closed loop
+    (the stack up and idle), so that the ratios compare runs of the same minute."""
     factory = uow_factory_for(stack.settings.database_url)
     phases: dict[str, dict[str, Any]] = {}
     # A short warm-up: first requests pay for imports, connections and the rule cache.
     closed_loop(stack.base_url, referral_requests(villages, "warm"), total=40, clients=4)
+    bracket = [baselines_now("before")]
     say(f"closed loop: {args.closed} referrals from {args.clients} clients")
     run = closed_loop(
         stack.base_url,
@@ -111,6 +119,7 @@ def bench_pipeline(
     )
     found = wait_recorded(factory, [r.case_id for r in run.ok if r.case_id], timeout=args.drain)
     phases["closed"] = phase_result(run, found)
+    bracket.append(baselines_now("after"))
     for rate in RATES:
         seconds = args.seconds if rate < 200 else args.seconds / 2
         say(f"open loop: {rate}/s for {seconds:g} s")
@@ -121,7 +130,12 @@ def bench_pipeline(
         found = wait_recorded(factory, ids, timeout=args.drain)
         phases[f"open_{rate}"] = phase_result(run, found)
         phases[f"open_{rate}"]["rate"] = rate
-    return phases
+    return phases, bracket
+
+
+def mean_rate(runs: list[dict[str, Any]], key: str) -> dict[str, Any]:
+    rates = [run[key]["per_s"] for run in runs]
+    return {"per_s": statistics.fmean(rates), "runs": [run[key] for run in runs]}
 
 
 def bench_chain(redis_url: str, total: int) -> dict[str, Any]:
@@ -252,17 +266,22 @@ def main(argv: list[str] | None = None) -> int:
                     extra_env={"SEKBER_DEADLINE_SCAN_SECONDS": "60"},
                     echo=False,
                 )
+
+                def baselines_now(when: str) -> dict[str, Any]:
+                    say(f"baselines ({when} the closed loop): bare Celery chain, bare POST")
+                    return {
+                        "chain": bench_chain(redis_server.url, chain_messages),
+                        "post": bench_bare_post(args.closed, args.clients),
+                    }
+
                 try:
                     stack.start()
-                    phases = bench_pipeline(stack, villages, args)
+                    phases, bracket = bench_pipeline(stack, villages, args, baselines_now)
                 finally:
                     stack.stop()
-            say(f"bare Celery chain: {chain_messages} messages")
-            chain = bench_chain(redis_server.url, chain_messages)
-            say(f"bare FastAPI POST: {args.closed} requests")
-            bare = bench_bare_post(args.closed, args.clients)
         finally:
             redis_server.stop()
+    chain, bare = mean_rate(bracket, "chain"), mean_rate(bracket, "post")
 
     closed = phases["closed"]
     ratios = {
@@ -323,8 +342,13 @@ def print_summary(report: dict[str, Any]) -> None:
         print(f"  {stage:<28} {v['p50_ms'] or 0:>8.0f} {v['p90_ms'] or 0:>8.0f}")
     print()
     print(
-        f"bare Celery chain: {report['bare_chain']['per_s']:.0f} messages/s; "
-        f"bare POST: {report['bare_post']['per_s']:.0f} requests/s"
+        "bare Celery chain: {:.0f} messages/s (before / after the closed loop: {}); "
+        "bare POST: {:.0f} requests/s ({})".format(
+            report["bare_chain"]["per_s"],
+            " / ".join(f"{r['per_s']:.0f}" for r in report["bare_chain"]["runs"]),
+            report["bare_post"]["per_s"],
+            " / ".join(f"{r['per_s']:.0f}" for r in report["bare_post"]["runs"]),
+        )
     )
     mark = {True: "holds", False: "MISSED"}
     print(

@@ -78,6 +78,7 @@ def relay() -> None:
         metrics = worker_metrics.for_process()
         worker_metrics.serve(metrics, host=settings.metrics_host, port=settings.metrics_port)
     beat = heartbeat.for_service(settings, "relay")
+    wakeup = outbox.Wakeup(settings.database_url, stop=stop)
     outbox.run_relay(
         uow_factory=uow_factory_for(settings.database_url),
         app=app,
@@ -88,7 +89,9 @@ def relay() -> None:
         reconcile_after=timedelta(seconds=settings.reconcile_after_seconds),
         metrics=metrics,
         heartbeat=None if beat is None else beat.beat,
+        wakeup=wakeup,
     )
+    wakeup.close()
     if beat is not None:
         beat.remove()
 

@@ -102,16 +102,26 @@ class LiveDirectory:
         if not entries:
             return []
         ids = [e.id for e in entries]
-        loads = open_loads(self._session, ids)
-        last = dict(
-            self._session.execute(
-                select(Coordinator.id, Coordinator.last_assigned_at).where(Coordinator.id.in_(ids))
-            ).all()
+        # One round trip for both: each candidate's open load and last assignment.
+        load = (
+            select(func.count())
+            .where(Referral.coordinator_id == Coordinator.id, Referral.status.in_(OPEN_STATUSES))
+            .correlate(Coordinator)
+            .scalar_subquery()
         )
-        return [
-            e.candidate(today=self._today, open_load=loads.get(e.id, 0), last=last.get(e.id))
-            for e in entries
-        ]
+        live = {
+            cid: (int(n), last)
+            for cid, last, n in self._session.execute(
+                select(Coordinator.id, Coordinator.last_assigned_at, load).where(
+                    Coordinator.id.in_(ids)
+                )
+            )
+        }
+        out = []
+        for e in entries:
+            open_load, last = live.get(e.id, (0, None))
+            out.append(e.candidate(today=self._today, open_load=open_load, last=last))
+        return out
 
 
 def open_loads(session: Session, ids: Sequence[uuid.UUID]) -> dict[uuid.UUID, int]:

@@ -6,17 +6,19 @@ so the relay may publish an event more than once without harm.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Callable
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import psycopg
 from celery import Celery
 from kombu.exceptions import OperationalError as BrokerError
-from sqlalchemy import select, update
+from sqlalchemy import make_url, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
@@ -32,6 +34,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+# PostgreSQL channel on which every transaction that stages an event wakes the relay.
+WAKE_CHANNEL = "sekber_outbox"
+# While the relay listens on WAKE_CHANNEL, it still polls this often: the fallback for a
+# wake-up it missed (its listening connection was down when the event committed).
+LISTENING_POLL_SECONDS = 1.0
+_NUDGED = "sekber_outbox_nudged"
+
 
 def add_event(session: Session, event: Event, *, correlation_id: str) -> Envelope:
     """Stage an event in the caller's transaction; it is published only if that commits."""
@@ -45,7 +54,23 @@ def add_event(session: Session, event: Event, *, correlation_id: str) -> Envelop
             envelope=envelope.model_dump(mode="json"),
         )
     )
+    _nudge_relay(session)
     return envelope
+
+
+def _nudge_relay(session: Session) -> None:
+    """On PostgreSQL, NOTIFY the relay in the caller's transaction, once per transaction.
+
+    PostgreSQL delivers it only when the transaction commits (never for a rolled-back one),
+    so the relay wakes when the row is there to read, instead of at its next poll.
+    """
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    current = session.get_transaction()
+    if current is not None and session.info.get(_NUDGED) is current:
+        return
+    session.execute(text(f"NOTIFY {WAKE_CHANNEL}"))
+    session.info[_NUDGED] = session.get_transaction()
 
 
 def claim(session: Session, *, consumer: str, event_id: uuid.UUID) -> bool:
@@ -175,6 +200,58 @@ def republish_unconsumed_events(*, uow_factory: UowFactory, older_than: timedelt
     return count
 
 
+class Wakeup:
+    """The relay's wait between rounds: until an outbox writer's NOTIFY (PostgreSQL), the
+    poll interval, or `stop`, whichever comes first. Elsewhere (SQLite), or while its own
+    connection is down, it simply waits the poll interval."""
+
+    def __init__(self, database_url: str, *, stop: threading.Event) -> None:
+        url = make_url(database_url)
+        self._conninfo = (
+            url.set(drivername="postgresql").render_as_string(hide_password=False)
+            if url.get_backend_name() == "postgresql"
+            else None
+        )
+        self._stop = stop
+        self._conn: psycopg.Connection[Any] | None = None
+
+    @property
+    def listening(self) -> bool:
+        return self._conn is not None and not self._conn.closed
+
+    def wait(self, seconds: float) -> None:
+        if self._conninfo is None:
+            self._stop.wait(seconds)
+            return
+        try:
+            if not self.listening:
+                self._listen()
+                return  # events committed while not listening: look at once
+            assert self._conn is not None
+            deadline = time.monotonic() + seconds
+            # Short slices so that a stop request is honoured within a quarter second.
+            while not self._stop.is_set():
+                left = deadline - time.monotonic()
+                if left <= 0 or any(True for _ in self._conn.notifies(timeout=min(left, 0.25))):
+                    break
+            for _ in self._conn.notifies(timeout=0):  # one round serves them all
+                pass
+        except psycopg.Error as exc:
+            log.warning("relay wake-up channel lost, polling: %s", exc)
+            self.close()
+            self._stop.wait(seconds)
+
+    def _listen(self) -> None:
+        self._conn = psycopg.connect(self._conninfo or "", autocommit=True, connect_timeout=5)
+        self._conn.execute(f"LISTEN {WAKE_CHANNEL}")
+
+    def close(self) -> None:
+        if self._conn is not None:
+            with contextlib.suppress(psycopg.Error):
+                self._conn.close()
+            self._conn = None
+
+
 def run_relay(
     *,
     uow_factory: UowFactory,
@@ -186,9 +263,12 @@ def run_relay(
     reconcile_after: timedelta,
     metrics: WorkerMetrics | None = None,
     heartbeat: Callable[[], None] | None = None,
+    wakeup: Wakeup | None = None,
 ) -> None:
     """Relay loop: drain the outbox, back off while the broker is down, sweep now and then.
-    `heartbeat` is called once a round (the liveness probe's evidence, see shared.heartbeat)."""
+    `heartbeat` is called once a round (the liveness probe's evidence, see shared.heartbeat).
+    With a `wakeup` listening, a commit that staged an event starts the next round at once,
+    and the poll is only the fallback."""
     backoff = poll_seconds
     next_sweep = 0.0
     while not stop.is_set():
@@ -212,9 +292,14 @@ def run_relay(
                 log.info("relayed %d event(s)", sent)
             if sent == batch_size:
                 continue
-            wait = poll_seconds
+            listening = wakeup is not None and wakeup.listening
+            wait = max(poll_seconds, LISTENING_POLL_SECONDS) if listening else poll_seconds
         except (BrokerError, DBAPIError, OSError) as exc:  # broker or database down: back off
             backoff = min(max(backoff * 2, 0.5), 10.0)
             log.warning("relay paused %.1fs: %s: %s", backoff, type(exc).__name__, exc)
-            wait = backoff
-        stop.wait(wait)
+            stop.wait(backoff)  # no early wake-up: the broker is what failed
+            continue
+        if wakeup is None:
+            stop.wait(wait)
+        else:
+            wakeup.wait(wait)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from shared.domain.deadlines import DeadlinePolicy
@@ -39,7 +41,7 @@ def settle(
         session.flush()
         for coordinator_id in offered:
             session.add(ReferralOffer(referral_id=referral.id, coordinator_id=coordinator_id))
-            session.get_one(Coordinator, coordinator_id).last_assigned_at = now
+        _mark_assigned(session, offered, now=now)
         event = ReferralOffered(
             case_id=case.id,
             referral_id=referral.id,
@@ -51,8 +53,8 @@ def settle(
         referral.status = State.REQUESTED.value
         referral.coordinator_id = decision.coordinator_id
         start_clock(referral, case, now=now, policy=policy)
-        session.get_one(Coordinator, decision.coordinator_id).last_assigned_at = now
         session.flush()
+        _mark_assigned(session, [decision.coordinator_id], now=now)
         event = ReferralAssigned(
             case_id=case.id,
             referral_id=referral.id,
@@ -84,6 +86,16 @@ def settle(
             },
         )
     )
+
+
+def _mark_assigned(session: Session, ids: list[uuid.UUID], *, now: datetime) -> None:
+    """Stamp the coordinators' last assignment in one UPDATE, without loading them first
+    (the round-robin reads it back, in the directory's own query)."""
+    result = session.execute(
+        update(Coordinator).where(Coordinator.id.in_(ids)).values(last_assigned_at=now)
+    )
+    if int(result.rowcount) != len(ids):  # type: ignore[attr-defined]
+        raise LookupError(f"coordinator(s) {ids} do not exist")
 
 
 def new_referral(case: Case, decision: Decision, *, now: datetime) -> Referral:
