@@ -30,6 +30,20 @@ class CaseListItem(BaseModel):
     received_at: datetime
     updated_at: datetime
 
+    @classmethod
+    def of(cls, case: Case, village_name: str | None) -> CaseListItem:
+        return cls(
+            id=case.id,
+            tracking_code=case.tracking_code,
+            category=case.category_code,
+            urgency=case.urgency,
+            status=case.status,
+            village_code=case.village_code,
+            village_name=village_name,
+            received_at=case.created_at,
+            updated_at=case.updated_at,
+        )
+
 
 class CaseListPage(BaseModel):
     items: list[CaseListItem]
@@ -90,20 +104,7 @@ def list_cases(
             or_(Case.created_at < after_at, and_(Case.created_at == after_at, Case.id < after_id))
         )
     rows = session.execute(stmt).all()
-    items = [
-        CaseListItem(
-            id=case.id,
-            tracking_code=case.tracking_code,
-            category=case.category_code,
-            urgency=case.urgency,
-            status=case.status,
-            village_code=case.village_code,
-            village_name=village_name,
-            received_at=case.created_at,
-            updated_at=case.updated_at,
-        )
-        for case, village_name in rows[:limit]
-    ]
+    items = [CaseListItem.of(case, village_name) for case, village_name in rows[:limit]]
     more = len(rows) > limit
     return CaseListPage(
         items=items,

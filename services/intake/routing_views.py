@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from services.intake.routing_schemas import (
@@ -115,13 +115,20 @@ def coordinators_by_id(
     }
 
 
-def unassigned(session: Session, *, region: str | None, limit: int) -> list[UnassignedReferralRead]:
-    """Referrals no coordinator could take, newest first; `region` is a code prefix."""
+def unassigned(
+    session: Session,
+    *,
+    region: str | None,
+    limit: int,
+    conditions: Iterable[ColumnElement[bool]] = (),
+) -> list[UnassignedReferralRead]:
+    """Referrals no coordinator could take, newest first; `region` is a code prefix, and
+    `conditions` narrow the tasks further (the dashboard's filters)."""
     query = (
         select(Referral, Case, Region.name)
         .join(Case, Referral.case_id == Case.id)
         .outerjoin(Region, Region.code == Case.village_code)
-        .where(Referral.status == "unassigned")
+        .where(Referral.status == "unassigned", *conditions)
         .order_by(Referral.created_at.desc(), Referral.id.desc())
         .limit(limit)
     )

@@ -22,10 +22,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.intake import routing_views
 from services.intake.case_list import CaseListItem
 from services.intake.dashboard import measures
 from services.intake.dashboard.sql import Filters, case_conditions, task_conditions, within
-from services.intake.routing_schemas import Purpose, UnassignedReferralRead
+from services.intake.routing_schemas import UnassignedReferralRead
 from shared.domain import categories, pillars, regions
 from shared.domain.urgency import Urgency
 from shared.models import Case, Notification, Referral, Region
@@ -77,29 +78,9 @@ def filters(actor: Actor, params: Mapping[str, str], *, now: datetime) -> Filter
 
 def queue(session: Session, f: Filters, *, limit: int = SHOWN) -> list[UnassignedReferralRead]:
     """Tasks no coordinator could take, newest first."""
-    query = (
-        select(Referral, Case, Region.name)
-        .join(Case, Referral.case_id == Case.id)
-        .outerjoin(Region, Region.code == Case.village_code)
-        .where(Referral.status == "unassigned", *task_conditions(f))
-        .order_by(Referral.created_at.desc(), Referral.id.desc())
-        .limit(limit)
+    return routing_views.unassigned(
+        session, region=None, limit=limit, conditions=task_conditions(f)
     )
-    return [
-        UnassignedReferralRead(
-            referral_id=referral.id,
-            case_id=case.id,
-            tracking_code=case.tracking_code,
-            category=case.category_code,
-            urgency=case.urgency,
-            village_code=case.village_code,
-            village_name=village_name,
-            pillar=referral.pillar_code,
-            purpose=Purpose(id=referral.purpose, en=referral.purpose_en),
-            created_at=referral.created_at,
-        )
-        for referral, case, village_name in session.execute(query)
-    ]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,20 +119,7 @@ def latest(session: Session, f: Filters, *, limit: int = LATEST) -> list[CaseLis
         query = query.where(
             Case.id.in_(select(Referral.case_id).where(Referral.pillar_code == f.pillar))
         )
-    return [
-        CaseListItem(
-            id=case.id,
-            tracking_code=case.tracking_code,
-            category=case.category_code,
-            urgency=case.urgency,
-            status=case.status,
-            village_code=case.village_code,
-            village_name=village_name,
-            received_at=case.created_at,
-            updated_at=case.updated_at,
-        )
-        for case, village_name in session.execute(query)
-    ]
+    return [CaseListItem.of(case, village_name) for case, village_name in session.execute(query)]
 
 
 QUEUE_COLUMNS = (
