@@ -50,21 +50,20 @@ def record(
 ) -> None:
     """One row per record touched (one with an empty id when the request named none)."""
     for object_id in access.object_ids or [""]:
-        session.add(
-            AuditEntry(
-                occurred_at=now,
-                actor=actor_label(access.actor),
-                role=access.actor.kind,
-                action=access.action,
-                object_type=access.object_type,
-                object_id=object_id[:64],
-                basis=access.basis[:80],
-                route=access.route[:160],
-                status=status,
-                correlation_id=correlation_id[:64],
-                client=client[:64],
-                data=access.data,
-            )
+        _add(
+            session,
+            now=now,
+            actor=actor_label(access.actor),
+            role=access.actor.kind,
+            action=access.action,
+            object_type=access.object_type,
+            object_id=object_id,
+            basis=access.basis,
+            route=access.route,
+            status=status,
+            correlation_id=correlation_id,
+            client=client,
+            data=access.data,
         )
 
 
@@ -81,19 +80,53 @@ def security_event(
     correlation_id: str = "",
 ) -> None:
     """A sign-in, a lock-out, a key issued or revoked: events about accounts."""
+    _add(
+        session,
+        now=now,
+        actor=actor,
+        role=role,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        basis="account security",
+        route="",
+        status=0,
+        correlation_id=correlation_id,
+        client=client,
+        data={},
+    )
+
+
+def _add(
+    session: Session,
+    *,
+    now: datetime,
+    actor: str,
+    role: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    basis: str,
+    route: str,
+    status: int,
+    correlation_id: str,
+    client: str,
+    data: dict[str, Any],
+) -> None:
+    """A row, each text cut to its column."""
     session.add(
         AuditEntry(
             occurred_at=now,
             actor=actor[:160],
-            role=role,
-            action=action,
-            object_type=object_type,
+            role=role[:16],
+            action=action[:24],
+            object_type=object_type[:24],
             object_id=object_id[:64],
-            basis="account security",
-            route="",
-            status=0,
+            basis=basis[:80],
+            route=route[:160],
+            status=status,
             correlation_id=correlation_id[:64],
             client=client[:64],
-            data={},
+            data=data,
         )
     )
