@@ -1,7 +1,8 @@
 """Load the coordinator directory from CSV: validate every row, then upsert by external_ref.
 
 CSV columns: external_ref,name,kind,pillar,region_code,email,phone,language,active,capacity,
-categories,on_leave_until (email, phone, categories and on_leave_until may be empty; language
+categories,on_leave_until,telegram_chat_id (email, phone, categories, on_leave_until and
+telegram_chat_id may be empty; language
 defaults to id, active to true, capacity to 25). `categories` lists the PPKS codes a
 coordinator takes, separated by `;` (an LKS elderly home: `LUT`); empty means all.
 `on_leave_until` is a date (YYYY-MM-DD): the coordinator gets no new cases until then.
@@ -30,6 +31,7 @@ from shared.models.base import utcnow
 COLUMNS = (
     "external_ref", "name", "kind", "pillar", "region_code",
     "email", "phone", "language", "active", "capacity", "categories", "on_leave_until",
+    "telegram_chat_id",
 )  # fmt: skip
 REQUIRED = frozenset({"external_ref", "name", "kind", "pillar", "region_code"})
 KINDS = ("person", "unit")
@@ -38,6 +40,8 @@ DEFAULT_CAPACITY = 25
 _TRUE, _FALSE = ("true", "1"), ("false", "0")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,30}$")
+# A Telegram chat: a numeric id (negative for groups) or a public @channel name.
+_TELEGRAM_CHAT = re.compile(r"^(-?[0-9]{1,20}|@[A-Za-z][A-Za-z0-9_]{4,31})$")
 _LOOKUP_CHUNK = 500
 
 Progress = Callable[[int, int], None]
@@ -59,6 +63,7 @@ class DirectoryEntry:
     capacity: int
     categories: list[str] | None = None
     on_leave_until: date | None = None
+    telegram_chat_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +142,8 @@ def _entry(
         fault(f"email: {value['email']!r} does not look like an e-mail address")
     if value["phone"] and not _PHONE.match(value["phone"]):
         fault(f"phone: {value['phone']!r} does not look like a phone number")
+    if value["telegram_chat_id"] and not _TELEGRAM_CHAT.match(value["telegram_chat_id"]):
+        fault(f"telegram_chat_id: {value['telegram_chat_id']!r} is not a chat id or @name")
     language = value["language"] or "id"
     if language not in LANGUAGES:
         fault(f"language: {language!r} is not id or en")
@@ -161,6 +168,7 @@ def _entry(
         capacity=capacity,
         categories=served,
         on_leave_until=leave,
+        telegram_chat_id=value["telegram_chat_id"] or None,
     )
 
 

@@ -217,3 +217,22 @@ def test_the_demo_directory_is_refused_before_the_reference_data_is_loaded(
     seed_catalogue(uow_factory=empty)
     with pytest.raises(ReferenceDataMissing, match="regions are not loaded"):
         load_demo_directory(uow_factory=empty)
+
+
+def test_a_directory_file_may_give_a_telegram_chat_and_a_bad_one_is_refused(
+    uow_factory: UowFactory, tmp_path: Path, forget: Callable[[str], None]
+) -> None:
+    prefix = f"it-{uuid.uuid4().hex[:8]}-"
+    forget(prefix)
+    path = tmp_path / "directory.csv"
+    header = "external_ref,name,kind,pillar,region_code,telegram_chat_id\n"
+    path.write_text(header + f"{prefix}1,Agus,person,TKSK,35.08.01,bukan chat\n")
+    with pytest.raises(DirectoryError) as refused:
+        load_directory(uow_factory=uow_factory, path=path)
+    assert refused.value.problems == [
+        "line 2: telegram_chat_id: 'bukan chat' is not a chat id or @name"
+    ]
+
+    path.write_text(header + f"{prefix}1,Agus,person,TKSK,35.08.01,-1001234567890\n")
+    load_directory(uow_factory=uow_factory, path=path)
+    assert coordinators(uow_factory, prefix)[f"{prefix}1"].telegram_chat_id == "-1001234567890"
