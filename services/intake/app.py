@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse
 from prometheus_client import CollectorRegistry
 
@@ -121,6 +123,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         policy.include(app, router, prefix=API)
     web.install(app)
     policy.check(app)
+    app.openapi = lambda: _openapi_with_sign_in(app)  # type: ignore[method-assign]
     app.add_middleware(
         AuditTrail, uow_factory=app.state.uow_factory, clock=lambda: app.state.clock()
     )
@@ -142,3 +145,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 async def _to_sign_in(_request: Request, exc: Exception) -> RedirectResponse:
     assert isinstance(exc, SignInRequired)
     return RedirectResponse(f"/masuk?next={quote(exc.next_path)}", status_code=303)
+
+
+def _openapi_with_sign_in(app: FastAPI) -> dict[str, Any]:
+    """The OpenAPI document, saying how to sign in (the docs page's Authorize button)."""
+    if app.openapi_schema is None:
+        schema = get_openapi(
+            title=app.title, version=app.version, description=app.description, routes=app.routes
+        )
+        schema.setdefault("components", {})["securitySchemes"] = {
+            "token": {
+                "type": "oauth2",
+                "flows": {"password": {"tokenUrl": f"{API}/auth/token", "scopes": {}}},
+            },
+            "apiKey": {"type": "apiKey", "in": "header", "name": "X-API-Key"},
+        }
+        schema["security"] = [{"token": []}, {"apiKey": []}]
+        app.openapi_schema = schema
+    return app.openapi_schema
