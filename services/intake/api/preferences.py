@@ -24,7 +24,7 @@ from shared.workflow import Actor
 router = APIRouter(prefix="/me", tags=["notifications"])
 
 _REFUSALS: dict[int | str, dict[str, Any]] = {
-    401: {"description": "X-Sekber-Actor missing or malformed"},
+    401: {"description": "Not signed in"},
     403: {"description": "Only a coordinator has notification preferences"},
     422: {"description": "A field is invalid; the answer names it"},
 }
@@ -34,7 +34,7 @@ def _recipient(actor: Actor) -> str:
     if actor.coordinator_id is None:
         raise refused(
             403,
-            ["header", "X-Sekber-Actor"],
+            ["header", "Authorization"],
             "notification preferences are a coordinator's",
             "forbidden",
         )

@@ -45,7 +45,7 @@ def _subscriptions(actor: Actor, prefix: str) -> tuple[list[str], list[str]]:
         return [channel_name(prefix, SUPERVISORS)], [regional]
     raise refused(
         403,
-        ["header", "X-Sekber-Actor"],
+        ["header", "Authorization"],
         "the live inbox is a coordinator's or a supervisor's",
         "forbidden",
     )
