@@ -27,6 +27,8 @@ def jakarta_village(uow_factory: UowFactory, index: int) -> str:
 
 
 def village_in(uow_factory: UowFactory, province: str, index: int) -> str:
+    """A village of the province, counted from its last kab/kota when `index` is negative
+    (far from 32.01 and 33.01, where the dashboard tests put coordinators)."""
     with uow_factory() as uow:
         codes = uow.session.scalars(
             select(Region.code)
@@ -262,7 +264,7 @@ def table(html: str, table_id: str) -> str:
 def test_the_dashboard_tables_and_their_csv_follow_the_filters_within_the_jurisdiction(
     client: TestClient, uow_factory: UowFactory
 ) -> None:
-    case_id = unroutable_case(client, uow_factory, village_in(uow_factory, "32", 3))
+    case_id = unroutable_case(client, uow_factory, village_in(uow_factory, "32", -3))
     note_id = dead_notification(uow_factory, case_id)
     with uow_factory() as uow:
         task = uow.session.scalars(select(Referral).where(Referral.case_id == case_id)).one()
@@ -315,7 +317,7 @@ def test_the_dashboard_tables_and_their_csv_follow_the_filters_within_the_jurisd
 def test_a_supervisor_gets_only_their_jurisdiction_whatever_region_they_ask_for(
     client: TestClient, uow_factory: UowFactory
 ) -> None:
-    case_id = unroutable_case(client, uow_factory, village_in(uow_factory, "32", 5))
+    case_id = unroutable_case(client, uow_factory, village_in(uow_factory, "32", -5))
     note_id = dead_notification(uow_factory, case_id)
     elsewhere = headers_for("supervisor", "dinsos-jateng", jurisdiction="33")
 
