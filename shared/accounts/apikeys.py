@@ -89,7 +89,7 @@ def list_keys(session: Session, *, username: str | None = None) -> list[tuple[Ap
     query = select(ApiKey, User).join(User, User.id == ApiKey.user_id).order_by(ApiKey.created_at)
     if username:
         query = query.where(User.username == username.lower())
-    return [(k, u) for k, u in session.execute(query).tuples()]
+    return [(k, u) for k, u in session.execute(query).all()]
 
 
 def mark_used(session: Session, key: str, *, now: datetime, resolution: timedelta) -> None:
