@@ -8,7 +8,7 @@ from urllib.parse import quote
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from prometheus_client import CollectorRegistry
 
 from services.intake import errors, policy, scope, signin_pages, web
@@ -35,7 +35,7 @@ from services.intake.api import preferences as preferences_api
 from services.intake.api import stream as inbox_stream
 from services.intake.audit_trail import AuditTrail
 from services.intake.correlation import CorrelationId
-from services.intake.guard import SignInRequired, authorize
+from services.intake.guard import PageRefused, SignInRequired, authorize
 from services.intake.hardening import SecurityHeaders
 from services.intake.limits import BodySizeLimit
 from services.intake.metrics import HttpMetrics, OutboxCollector, RequestMetrics
@@ -43,6 +43,7 @@ from services.intake.ratelimit import WindowLimiter
 from services.intake.readiness import Readiness
 from services.intake.routing_schemas import RULES_MAX_BYTES
 from services.intake.scrape_metrics import BrokerQueues, SourcesCollector, Workload
+from services.intake.web import render
 from shared.config import Settings, get_settings
 from shared.db import uow_factory_for
 from shared.directory import SnapshotCache
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.login_limiter = WindowLimiter(limit=settings.login_attempts_per_minute)
     errors.install(app)
     app.add_exception_handler(SignInRequired, _to_sign_in)
+    app.add_exception_handler(PageRefused, _refusal_page)
     policy.include(app, health.router)
     policy.include(app, metrics_api.router)
     policy.include(app, signin_pages.router)
@@ -140,6 +142,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # Outermost, so even a refused body is answered (and logged) with its correlation id.
     app.add_middleware(CorrelationId)
     return app
+
+
+async def _refusal_page(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PageRefused)
+    refusal = render.forbidden if exc.status == 403 else render.not_found
+    return refusal(request, exc.actor)
 
 
 async def _to_sign_in(_request: Request, exc: Exception) -> RedirectResponse:

@@ -20,6 +20,16 @@ RECORD_PARAMS = ("case_ref", "case_id", "referral_id", "notification_id")
 _ACTIONS = {"GET": "read", "HEAD": "read", "POST": "write", "PUT": "write", "DELETE": "write"}
 
 
+class PageRefused(Exception):
+    """A page the signed-in person may not see (403) or that does not exist for them (404):
+    answered with a page, not JSON."""
+
+    def __init__(self, status: int, actor: Actor) -> None:
+        super().__init__(status)
+        self.status = status
+        self.actor = actor
+
+
 class SignInRequired(Exception):
     """A page asked for without a session: the browser goes to the sign-in page."""
 
@@ -71,6 +81,8 @@ def authorize(request: Request) -> Actor | None:
             ),
         )
     if actor.kind not in rule.roles:
+        if rule.page:
+            raise PageRefused(403, actor)
         raise refused(
             403,
             ["header", "Authorization"],
@@ -79,7 +91,12 @@ def authorize(request: Request) -> Actor | None:
         )
     if credentials.method == "cookie":
         auth.check_same_origin(request, settings=state.settings)
-    _check_scope(request, actor)
+    try:
+        _check_scope(request, actor)
+    except HTTPException:
+        if rule.page:
+            raise PageRefused(404, actor) from None
+        raise
     return actor
 
 
