@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
@@ -150,9 +149,9 @@ async def _refusal_page(request: Request, exc: Exception) -> Response:
     return refusal(request, exc.actor)
 
 
-async def _to_sign_in(_request: Request, exc: Exception) -> RedirectResponse:
+async def _to_sign_in(request: Request, exc: Exception) -> RedirectResponse:
     assert isinstance(exc, SignInRequired)
-    return RedirectResponse(f"/masuk?next={quote(exc.next_path)}", status_code=303)
+    return render.to_login(request)
 
 
 def _openapi_with_sign_in(app: FastAPI) -> dict[str, Any]:

@@ -33,10 +33,6 @@ class PageRefused(Exception):
 class SignInRequired(Exception):
     """A page asked for without a session: the browser goes to the sign-in page."""
 
-    def __init__(self, next_path: str) -> None:
-        super().__init__(next_path)
-        self.next_path = next_path
-
 
 def unauthenticated(field: str, msg: str) -> HTTPException:
     return HTTPException(
@@ -63,7 +59,7 @@ def authorize(request: Request) -> Actor | None:
         return actor
     if credentials is None or actor is None:
         if rule.page:
-            raise SignInRequired(request.url.path)
+            raise SignInRequired()
         raise unauthenticated("Authorization", "sign in: send 'Bearer <access token>'")
     # Refused attempts are recorded too: the record is written whatever the answer.
     if rule.audit:

@@ -15,14 +15,14 @@ from sqlalchemy.orm import Session
 
 from services.intake import case_list, casework, queries, routing_views, scope, task_views
 from services.intake.deps import (
+    ActorDep,
     DeadlinePolicyDep,
     NowDep,
-    OptionalActorDep,
     SessionDep,
     UowFactoryDep,
 )
 from services.intake.web import i18n, task_forms
-from services.intake.web.render import cross_site, forbidden, language, not_found, page, to_login
+from services.intake.web.render import cross_site, forbidden, language, not_found, page
 from shared import workflow
 from shared.domain import access, pillars
 from shared.domain.deadlines import DeadlinePolicy
@@ -126,13 +126,11 @@ def _visible_case(session: Session, actor: workflow.Actor, case_id: uuid.UUID) -
 def case_page(
     request: Request,
     case_id: CaseId,
-    actor: OptionalActorDep,
+    actor: ActorDep,
     session: SessionDep,
     policy: DeadlinePolicyDep,
     now: NowDep,
 ) -> Response:
-    if actor is None:
-        return to_login(request)
     case = _visible_case(session, actor, case_id)
     if case is None:
         return not_found(request, actor)
@@ -160,14 +158,12 @@ async def act_on_task(
     case_id: CaseId,
     referral_id: Annotated[uuid.UUID, Path()],
     action: Annotated[str, Path(max_length=20)],
-    actor: OptionalActorDep,
+    actor: ActorDep,
     uow_factory: UowFactoryDep,
     policy: DeadlinePolicyDep,
     now: NowDep,
 ) -> Response:
     """One action on a task. No session stays open across the write (SQLite would lock)."""
-    if actor is None:
-        return to_login(request)
     if cross_site(request):
         return forbidden(request, actor)
     with uow_factory() as uow:

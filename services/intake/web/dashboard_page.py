@@ -13,10 +13,10 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
 
 from services.intake import queries
-from services.intake.deps import NowDep, OptionalActorDep, SessionDep
+from services.intake.deps import ActorDep, NowDep, SessionDep
 from services.intake.guard import access_of
 from services.intake.web import dashboard_rows, i18n
-from services.intake.web.render import HEADERS, forbidden, is_overseer, language, page, to_login
+from services.intake.web.render import HEADERS, language, page
 from shared.domain import categories, pillars, regions
 from shared.domain.urgency import Urgency
 
@@ -33,15 +33,11 @@ def _params(request: Request) -> dict[str, str]:
 @router.get("/dasbor")
 def dashboard(
     request: Request,
-    actor: OptionalActorDep,
+    actor: ActorDep,
     session: SessionDep,
     now: NowDep,
     region: Filter = None,
 ) -> Response:
-    if actor is None:
-        return to_login(request)
-    if not is_overseer(actor):
-        return forbidden(request, actor)
     filters = _params(request)
     f = dashboard_rows.filters(actor, filters, now=now)
     jurisdiction = actor.jurisdiction or regions.EAST_JAVA
@@ -80,16 +76,12 @@ def _csv(text: str, filename: str) -> Response:
 @router.get("/dasbor/antrean.csv")
 def queue_csv(
     request: Request,
-    actor: OptionalActorDep,
+    actor: ActorDep,
     session: SessionDep,
     now: NowDep,
     region: Filter = None,
 ) -> Response:
     """The supervisors' queue under the dashboard's filters, as CSV."""
-    if actor is None:
-        return to_login(request)
-    if not is_overseer(actor):
-        return forbidden(request, actor)
     f = dashboard_rows.filters(actor, _params(request), now=now)
     rows = dashboard_rows.queue(session, f, limit=dashboard_rows.EXPORTED)
     if (audited := access_of(request)) is not None:
@@ -101,16 +93,12 @@ def queue_csv(
 @router.get("/dasbor/notifikasi-gagal.csv")
 def dead_csv(
     request: Request,
-    actor: OptionalActorDep,
+    actor: ActorDep,
     session: SessionDep,
     now: NowDep,
     region: Filter = None,
 ) -> Response:
     """The dead-lettered notifications under the dashboard's filters, as CSV."""
-    if actor is None:
-        return to_login(request)
-    if not is_overseer(actor):
-        return forbidden(request, actor)
     f = dashboard_rows.filters(actor, _params(request), now=now)
     rows = dashboard_rows.dead(session, f, limit=dashboard_rows.EXPORTED)
     if (audited := access_of(request)) is not None:

@@ -6,8 +6,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from services.intake import task_views
-from services.intake.deps import DeadlinePolicyDep, NowDep, OptionalActorDep, SessionDep
-from services.intake.web.render import forbidden, page, to_login
+from services.intake.deps import ActorDep, DeadlinePolicyDep, NowDep, SessionDep
+from services.intake.web.render import forbidden, page
 
 router = APIRouter(include_in_schema=False)
 
@@ -15,13 +15,11 @@ router = APIRouter(include_in_schema=False)
 def _inbox(
     request: Request,
     template: str,
-    actor: OptionalActorDep,
+    actor: ActorDep,
     session: SessionDep,
     policy: DeadlinePolicyDep,
     now: NowDep,
 ) -> Response:
-    if actor is None:
-        return to_login(request)
     if actor.coordinator_id is None:
         return forbidden(request, actor)
     tasks = task_views.inbox(
@@ -41,7 +39,7 @@ def _inbox(
 @router.get("/kotak-masuk")
 def inbox_page(
     request: Request,
-    actor: OptionalActorDep,
+    actor: ActorDep,
     session: SessionDep,
     policy: DeadlinePolicyDep,
     now: NowDep,
@@ -52,7 +50,7 @@ def inbox_page(
 @router.get("/kotak-masuk/daftar")
 def inbox_list(
     request: Request,
-    actor: OptionalActorDep,
+    actor: ActorDep,
     session: SessionDep,
     policy: DeadlinePolicyDep,
     now: NowDep,

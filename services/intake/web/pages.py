@@ -11,10 +11,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from services.intake import case_list, queries, referrals
-from services.intake.deps import CorrelationIdDep, OptionalActorDep, SessionDep, UowFactoryDep
+from services.intake.deps import ActorDep, CorrelationIdDep, SessionDep, UowFactoryDep
 from services.intake.schemas import RegionRead
 from services.intake.web import forms, i18n
-from services.intake.web.render import cross_site, forbidden, language, page, to_login
+from services.intake.web.render import cross_site, forbidden, language, page
 from shared.domain import categories, regions
 from shared.domain.urgency import Urgency
 from shared.workflow import Actor
@@ -30,9 +30,7 @@ HOME_OF = {
 
 
 @router.get("/")
-def home(request: Request, actor: OptionalActorDep) -> Response:
-    if actor is None:
-        return to_login(request)
+def home(request: Request, actor: ActorDep) -> Response:
     target = HOME_OF.get(actor.kind)
     if target:
         return RedirectResponse(target, status_code=303)
@@ -70,9 +68,7 @@ def _form_page(
 
 
 @router.get("/rujukan/baru")
-def referral_form(request: Request, actor: OptionalActorDep, session: SessionDep) -> Response:
-    if actor is None:
-        return to_login(request)
+def referral_form(request: Request, actor: ActorDep, session: SessionDep) -> Response:
     form = forms.ReferralForm(
         values={"urgency": "normal", "idempotency_key": str(uuid.uuid4())},
     )
@@ -84,12 +80,10 @@ def referral_form(request: Request, actor: OptionalActorDep, session: SessionDep
 @router.post("/rujukan/baru")
 async def submit_referral_form(
     request: Request,
-    actor: OptionalActorDep,
+    actor: ActorDep,
     uow_factory: UowFactoryDep,
     correlation_id: CorrelationIdDep,
 ) -> Response:
-    if actor is None:
-        return to_login(request)
     if cross_site(request):
         return forbidden(request, actor)
     form = forms.parse(await request.body())
@@ -124,13 +118,11 @@ async def submit_referral_form(
 @router.get("/rujukan")
 def case_list_page(
     request: Request,
-    actor: OptionalActorDep,
+    actor: ActorDep,
     session: SessionDep,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     status: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
-    if actor is None:
-        return to_login(request)
     statuses = (status,) if status in ("received", "open", "closed") else ()
     try:
         listed = case_list.list_cases(

@@ -86,7 +86,7 @@ def page(
 
 def to_login(request: Request) -> RedirectResponse:
     here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-    return RedirectResponse(f"{LOGIN_PATH}?next={quote(here, safe='')}", status_code=303)
+    return RedirectResponse(f"{LOGIN_PATH}?next={quote(here)}", status_code=303)
 
 
 def forbidden(request: Request, actor: Actor) -> HTMLResponse:
@@ -103,7 +103,3 @@ def cross_site(request: Request) -> bool:
     if not origin or origin == "null":
         return origin == "null"
     return urlsplit(origin).netloc != request.headers.get("host", "")
-
-
-def is_overseer(actor: Actor) -> bool:
-    return actor.kind in ("supervisor", "admin")
