@@ -1,8 +1,9 @@
 """The message bus: Celery app factory, queue names, and who consumes which event.
 
 Settings follow docs/reliability.md: late acks that survive a killed worker, one message
-reserved per process, a visibility timeout longer than any task may run, a fast sweep
-that restores messages left by a dead worker, and no result backend.
+reserved per process, a visibility timeout longer than any task may hold its message
+(Settings refuses timings that break this), a fast sweep that restores messages left by a
+dead worker, and no result backend.
 """
 
 from __future__ import annotations
@@ -53,11 +54,29 @@ SUBSCRIPTIONS: dict[str, tuple[Subscriber, ...]] = {
 }
 
 
+@dataclass(frozen=True, slots=True)
+class TaskLimits:
+    """What keeps each task inside the visibility timeout, for the tasks' own code: the
+    longest countdown of an automatic retry, and how long the periodic tasks start new
+    work before leaving the rest to their next run. The defaults are those of the default
+    Settings."""
+
+    retry_backoff_max: int = 1
+    notify_periodic_budget_seconds: float = 3.0
+    deadline_scan_budget_seconds: float = 4.0
+
+
+def task_limits(settings: Settings) -> TaskLimits:
+    return TaskLimits(
+        retry_backoff_max=settings.task_retry_backoff_max_seconds,
+        notify_periodic_budget_seconds=settings.notify_periodic_budget_seconds,
+        deadline_scan_budget_seconds=settings.deadline_scan_budget_seconds,
+    )
+
+
 def make_celery(settings: Settings, *, name: str) -> Celery:
     app = Celery(name, broker=settings.redis_url, set_as_current=False)
     vt = settings.visibility_timeout_seconds
-    if settings.task_time_limit_seconds >= vt:
-        raise ValueError("task_time_limit_seconds must be below visibility_timeout_seconds")
     transport: dict[str, object] = {
         "visibility_timeout": vt,
         "unacked_restore_interval": settings.unacked_restore_interval_seconds,
@@ -76,7 +95,7 @@ def make_celery(settings: Settings, *, name: str) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
         task_time_limit=settings.task_time_limit_seconds,
-        task_soft_time_limit=max(1, settings.task_time_limit_seconds - 5),
+        task_soft_time_limit=settings.task_soft_time_limit_seconds,
         worker_cancel_long_running_tasks_on_connection_loss=True,
         worker_soft_shutdown_timeout=10.0,
         worker_enable_soft_shutdown_on_idle=True,

@@ -13,6 +13,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PLACEHOLDER_SECRET = "change-me-in-production"
 MIN_SECRET_LENGTH = 32
 WEBHOOK_SECRET_PREFIX = "whsec_"
+SOFT_LIMIT_MARGIN_SECONDS = 2
+# A task's automatic retries wait at most this long (less when the visibility timeout
+# leaves less room, see task_retry_backoff_max_seconds).
+MAX_RETRY_BACKOFF_SECONDS = 20
 
 
 class Settings(BaseSettings):
@@ -26,11 +30,16 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     secret_key: str = PLACEHOLDER_SECRET
 
-    # Broker reliability (see docs/reliability.md): tasks must finish well inside the
-    # visibility timeout, or Redis hands them to a second worker while still running.
-    visibility_timeout_seconds: int = 60
-    task_time_limit_seconds: int = 30
-    unacked_restore_interval_seconds: float = 1.0
+    # Broker reliability (see docs/reliability.md). A message taken by a worker that died
+    # returns to the queue this long after it was taken, plus at most one restore interval:
+    # 12 + 1 s, so a killed worker's work is done again within 15 s. Every task (with any
+    # retry countdown) must end inside it, or Redis hands it to a second worker while the
+    # first still runs; the checks below refuse settings that allow that.
+    visibility_timeout_seconds: int = Field(default=12, ge=2)
+    # The hard limit of a task; the soft limit, which lets it stop cleanly, comes
+    # SOFT_LIMIT_MARGIN_SECONDS earlier.
+    task_time_limit_seconds: int = Field(default=10, ge=SOFT_LIMIT_MARGIN_SECONDS + 1)
+    unacked_restore_interval_seconds: float = Field(default=1.0, gt=0)
     # Prefix for every broker key, so several deployments (or test runs) can share a Redis.
     broker_key_prefix: str = ""
 
@@ -62,19 +71,19 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = True
     smtp_sender: str = "Sekber Jatim <noreply@sekber.local>"
-    smtp_timeout_seconds: float = 15.0
+    smtp_timeout_seconds: float = Field(default=5.0, gt=0)
 
     # A system-wide webhook feed (Standard Webhooks) of every notification; empty URL: off.
     webhook_url: str = ""
     # "whsec_" and the base64 of at least 24 random bytes; required when the URL is set.
     webhook_secret: str = ""
     webhook_language: Literal["id", "en"] = "id"
-    webhook_timeout_seconds: float = Field(default=15.0, gt=0)
+    webhook_timeout_seconds: float = Field(default=5.0, gt=0)
 
     # A WhatsApp/SMS gateway for coordinators with a phone; empty URL: off.
     gateway_url: str = ""
     gateway_token: str = ""
-    gateway_timeout_seconds: float = Field(default=15.0, gt=0)
+    gateway_timeout_seconds: float = Field(default=5.0, gt=0)
 
     # Notify (docs/reliability.md): how long a sender holds a row while sending (longer
     # than any channel's timeout), how often the sweep sends what is due (retries, rows
@@ -92,7 +101,7 @@ class Settings(BaseSettings):
     # Telegram Bot API; an empty token means Telegram is off.
     telegram_bot_token: str = ""
     telegram_api_base: str = "https://api.telegram.org"
-    telegram_timeout_seconds: float = Field(default=15.0, gt=0)
+    telegram_timeout_seconds: float = Field(default=5.0, gt=0)
 
     # Prometheus /metrics of a worker, the relay or the scheduler; 0: off. Each process
     # needs its own port (the intake serves /metrics on its HTTP port instead).
@@ -147,6 +156,71 @@ class Settings(BaseSettings):
         if self.gateway_url and not self.gateway_token:
             raise ValueError("SEKBER_GATEWAY_TOKEN must be set with SEKBER_GATEWAY_URL")
         return self
+
+    @model_validator(mode="after")
+    def _bound_every_task(self) -> Settings:
+        """Refuse timings that let a task hold its message past the visibility timeout
+        (Redis would hand it to a second worker while the first still runs) or let one
+        send use up a task's time."""
+        vt, limit, soft = (
+            self.visibility_timeout_seconds,
+            self.task_time_limit_seconds,
+            self.task_soft_time_limit_seconds,
+        )
+        if limit >= vt:
+            raise ValueError(
+                f"SEKBER_TASK_TIME_LIMIT_SECONDS ({limit}) must be below "
+                f"SEKBER_VISIBILITY_TIMEOUT_SECONDS ({vt}): a task still running when the "
+                "visibility timeout ends is handed to a second worker"
+            )
+        for name, seconds in self.channel_timeouts.items():
+            if seconds >= soft:
+                raise ValueError(
+                    f"SEKBER_{name.upper()} ({seconds:g}) must be below the soft time limit "
+                    f"of a task ({soft} s: SEKBER_TASK_TIME_LIMIT_SECONDS - "
+                    f"{SOFT_LIMIT_MARGIN_SECONDS}), so that one send cannot use up the task"
+                )
+            if seconds >= self.notify_lease_seconds:
+                raise ValueError(
+                    f"SEKBER_NOTIFY_LEASE_SECONDS ({self.notify_lease_seconds:g}) must be "
+                    f"above SEKBER_{name.upper()} ({seconds:g}): a row's lease must outlast "
+                    "its send, or a second sender takes it meanwhile"
+                )
+        return self
+
+    @property
+    def task_soft_time_limit_seconds(self) -> int:
+        return self.task_time_limit_seconds - SOFT_LIMIT_MARGIN_SECONDS
+
+    @property
+    def task_retry_backoff_max_seconds(self) -> int:
+        """The longest countdown of a task's automatic retry. A worker takes a retry's
+        message at once and holds it through the countdown and the run, all inside the
+        visibility timeout: countdown + time limit < visibility timeout."""
+        room = self.visibility_timeout_seconds - self.task_time_limit_seconds - 1
+        return max(0, min(MAX_RETRY_BACKOFF_SECONDS, room))
+
+    @property
+    def channel_timeouts(self) -> dict[str, float]:
+        """The timeout of one send, by setting."""
+        return {
+            "smtp_timeout_seconds": self.smtp_timeout_seconds,
+            "webhook_timeout_seconds": self.webhook_timeout_seconds,
+            "gateway_timeout_seconds": self.gateway_timeout_seconds,
+            "telegram_timeout_seconds": self.telegram_timeout_seconds,
+        }
+
+    @property
+    def notify_periodic_budget_seconds(self) -> float:
+        """How long the notify sweep and the digests start new sends; the rest waits for
+        their next run. A send started at the end still ends before the soft limit."""
+        return self.task_soft_time_limit_seconds - max(self.channel_timeouts.values())
+
+    @property
+    def deadline_scan_budget_seconds(self) -> float:
+        """How long a deadline scan starts handling new tasks (each one is a short
+        database transaction); the rest waits for the next scan."""
+        return self.task_soft_time_limit_seconds / 2
 
     @property
     def effective_log_format(self) -> Literal["json", "text"]:

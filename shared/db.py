@@ -3,19 +3,57 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session, sessionmaker
+
+# A pooled connection idle for longer than this is tested before it is handed out.
+IDLE_PING_SECONDS = 1.0
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
-    kwargs.setdefault("pool_pre_ping", True)
-    return create_engine(url, **kwargs)
+    engine = create_engine(url, **kwargs)
+    if not kwargs.get("pool_pre_ping"):
+        _ping_when_idle(engine)
+    return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a connection before use only when it sat idle in the pool.
+
+    `pool_pre_ping` costs a round trip at every checkout, about one in five of a busy
+    worker's statements. A connection that was in use a moment ago is as good as a ping;
+    one idle for a while (a database restart, a firewall that dropped it) is tested, and
+    replaced when dead. A connection lost in the moment between use and reuse fails its
+    transaction once: every caller retries that (tasks on OperationalError, intake with
+    503 and Retry-After), and SQLAlchemy then renews the whole pool.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_conn: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_conn: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+            return
+        try:
+            cursor = dbapi_conn.cursor()
+            try:
+                cursor.execute("SELECT 1")
+            finally:
+                cursor.close()
+        except Exception as exc:
+            # The pool drops this connection and hands out another (a few tries).
+            raise DisconnectionError(f"idle connection is dead: {exc}") from exc
 
 
 def _sqlite_engine(url: str, **kwargs: Any) -> Engine:

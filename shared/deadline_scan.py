@@ -4,17 +4,22 @@ Due times live in the referral rows; a periodic task calls scan_deadlines with t
 Candidates are found through the indexed due columns, a batch at a time; each task with
 something to do is then handled in its own transaction, under a row lock, re-deciding
 from the locked row, so a scan running twice (or two at once) does each thing once.
+
+A scan with a time budget starts no new task once the budget is spent (it always handles
+one, so that it gets somewhere): the task must end inside the broker's visibility
+timeout. What it left is still due, so the next scan does it.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -62,6 +67,7 @@ class ScanReport:
     skipped: int = 0  # changed between reading and locking; the next scan looks again
     breached: dict[str, int] = field(default_factory=dict)  # first breaches, by step
     referrals: list[uuid.UUID] = field(default_factory=list)  # those acted on
+    left: int = 0  # candidates not read when the budget ran out; the next scan reads them
 
     @property
     def acted(self) -> int:
@@ -69,17 +75,34 @@ class ScanReport:
 
 
 def scan_deadlines(
-    *, uow_factory: UowFactory, policy: DeadlinePolicy, now: datetime, batch: int = 500
+    *,
+    uow_factory: UowFactory,
+    policy: DeadlinePolicy,
+    now: datetime,
+    batch: int = 500,
+    budget_seconds: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> ScanReport:
     report = ScanReport()
     failed: dict[uuid.UUID, Exception] = {}
     after: uuid.UUID | None = None
-    while True:
+    started, handled, stopped = clock(), 0, False
+
+    def spent() -> bool:
+        return handled > 0 and budget_seconds is not None and clock() - started >= budget_seconds
+
+    while not (stopped := spent()):
         rows = _candidates(uow_factory, policy=policy, now=now, after=after, batch=batch)
-        report.examined += len(rows)
         for referral_id, version, clocks in rows:
             if not watch.actions_due(clocks, now=now, policy=policy):
+                report.examined += 1
+                after = referral_id
                 continue
+            if stopped := spent():
+                break
+            report.examined += 1
+            after = referral_id
+            handled += 1
             try:
                 _handle(uow_factory, referral_id, version, policy=policy, now=now, report=report)
             except DBAPIError:
@@ -88,9 +111,16 @@ def scan_deadlines(
                 # One task that cannot be handled must not hold back all the others;
                 # the scan still fails, below, naming it.
                 failed[referral_id] = exc
-        if len(rows) < batch:
+        if stopped or len(rows) < batch:
             break
-        after = rows[-1][0]
+    if stopped:
+        report.left = _count_candidates(uow_factory, policy=policy, now=now, after=after)
+        log.warning(
+            "deadline scan stopped after its budget of %.1fs with %d task(s) not yet read; "
+            "the next scan continues",
+            budget_seconds,
+            report.left,
+        )
     if report.acted or report.skipped:
         log.info(
             "deadline scan: %d reminded, %d escalated, %d re-routed, %d skipped of %d read",
@@ -116,20 +146,35 @@ def _candidates(
     after: uuid.UUID | None,
     batch: int,
 ) -> list[tuple[uuid.UUID, int, watch.TaskClocks]]:
-    due_soon = or_(
-        *(column <= now + watch.lookahead(policy, step) for step, column in _DUE_COLUMNS.items())
-    )
     query = (
         select(Referral.id, Referral.version, *_CLOCK_COLUMNS)
-        .where(Referral.status.in_([s.value for s in _CLOCKED]), due_soon)
+        .where(*_candidate_filter(policy, now, after))
         .order_by(Referral.id)
         .limit(batch)
     )
-    if after is not None:
-        query = query.where(Referral.id > after)
     with uow_factory() as uow:
         rows = uow.session.execute(query).all()
     return [(row[0], row[1], _clocks(*row[2:])) for row in rows]
+
+
+def _count_candidates(
+    uow_factory: UowFactory, *, policy: DeadlinePolicy, now: datetime, after: uuid.UUID | None
+) -> int:
+    query = select(func.count()).select_from(Referral).where(*_candidate_filter(policy, now, after))
+    with uow_factory() as uow:
+        return uow.session.scalar(query) or 0
+
+
+def _candidate_filter(
+    policy: DeadlinePolicy, now: datetime, after: uuid.UUID | None
+) -> list[ColumnElement[bool]]:
+    due_soon = or_(
+        *(column <= now + watch.lookahead(policy, step) for step, column in _DUE_COLUMNS.items())
+    )
+    where = [Referral.status.in_([s.value for s in _CLOCKED]), due_soon]
+    if after is not None:
+        where.append(Referral.id > after)
+    return where
 
 
 def _clocks(

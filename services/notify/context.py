@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.notify import wording
@@ -77,15 +78,16 @@ def message_context(
 def case_context(session: Session, *, case: Case, base_url: str) -> dict[str, Any]:
     category = session.get_one(Category, case.category_code)
     village, district, regency = regions.ancestors(case.village_code)[:3]
+    names = _region_names(session, (village, district, regency))
     return {
         "tracking_code": case.tracking_code,
         "category_code": category.code,
         "category_id": category.name_id,
         "category_en": category.name_en,
         "urgency": case.urgency,
-        "village": _region_name(session, village),
-        "kecamatan": _region_name(session, district),
-        "kab_kota": _region_name(session, regency),
+        "village": names[village],
+        "kecamatan": names[district],
+        "kab_kota": names[regency],
         "initials": initials(case.beneficiary_name),
         "link": case_link(base_url, case.id),
     }
@@ -117,5 +119,11 @@ def facts_in_words(session: Session, facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def _region_name(session: Session, code: str) -> str:
-    region = session.get(Region, code)
-    return region.name if region is not None else code
+    return _region_names(session, (code,))[code]
+
+
+def _region_names(session: Session, codes: tuple[str, ...]) -> dict[str, str]:
+    """Each code's name (the code itself for one not in the list), in one query."""
+    rows = session.execute(select(Region.code, Region.name).where(Region.code.in_(codes)))
+    found = {code: name for code, name in rows}
+    return {code: found.get(code, code) for code in codes}

@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -33,13 +35,23 @@ from shared.models.base import utcnow
 log = logging.getLogger(__name__)
 DEFAULT_LEASE = timedelta(seconds=60)
 DIGEST = "digest"
-# Waits between attempts to mark a sent row (15.5 s in all, well inside the lease): a
-# PostgreSQL restart found by the chaos suite took 0.5-2 s.
-MARK_SENT_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0, 8.0)
+# Waits between attempts to mark a sent row (7.5 s in all, well inside the lease): a
+# PostgreSQL restart found by the chaos suite took 0.5-2 s. A task still marking when its
+# message's visibility timeout passes is harmless: the redelivered event finds the row
+# leased and leaves it alone.
+MARK_SENT_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
 
 
 class DeliveryFailed(Exception):
     """Some notifications could not be delivered yet; the task retries them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Leased:
+    """A row this sender holds (`state = sending`), with its case's tracking code."""
+
+    note: Notification
+    tracking_code: str
 
 
 def deliver(
@@ -52,23 +64,93 @@ def deliver(
     lease: timedelta = DEFAULT_LEASE,
     in_task: bool = True,
     now: datetime | None = None,
+    budget_seconds: float | None = None,
 ) -> None:
     """Send each notification that is due and not sent, dead or held by another sender.
 
     Raises DeliveryFailed when a row failed and is left for the task to retry at once
     (`in_task`, within the policy's fast attempts); a row with a later retry time waits
-    for the sweep."""
+    for the sweep. With `budget_seconds`, no row is taken once that much time has gone:
+    the rest are left as they are, for the next run."""
+    started = time.monotonic()
+
+    def rows() -> Iterator[Leased]:
+        for position, notification_id in enumerate(notification_ids):
+            if _spent(started, budget_seconds):
+                left = len(notification_ids) - position
+                log.info("delivery budget spent; %d row(s) left for the next sweep", left)
+                return
+            leased = _lease(uow_factory, notification_id, lease, now or utcnow())
+            if leased is not None:
+                yield leased
+
+    _send_all(uow_factory, rows(), channels, base_url, retry, in_task=in_task)
+
+
+def send_leased(
+    *,
+    uow_factory: UowFactory,
+    leased: list[Leased],
+    channels: dict[str, Channel],
+    base_url: str,
+    retry: RetryPolicy,
+    budget_seconds: float | None = None,
+) -> None:
+    """Send rows that were recorded already leased to this sender (handlers.record), in
+    the task that recorded them. Rows left when the budget is spent are handed back to the
+    sweep (due now), not kept until their lease runs out."""
+    started = time.monotonic()
+
+    def rows() -> Iterator[Leased]:
+        for position, row in enumerate(leased):
+            if _spent(started, budget_seconds):
+                _hand_back(uow_factory, [left.note.id for left in leased[position:]])
+                log.info(
+                    "delivery budget spent; %d row(s) left for the sweep", len(leased) - position
+                )
+                return
+            yield row
+
+    _send_all(uow_factory, rows(), channels, base_url, retry, in_task=True)
+
+
+def _hand_back(uow_factory: UowFactory, ids: list[uuid.UUID]) -> None:
+    """Rows leased but never tried go back to the sweep, due now, their attempt not counted."""
+    with uow_factory() as uow:
+        uow.session.execute(
+            update(Notification)
+            .where(Notification.id.in_(ids), Notification.state == "sending")
+            .values(
+                state="pending",
+                attempts=Notification.attempts - 1,
+                lease_until=None,
+                not_before=utcnow(),
+            )
+        )
+        uow.commit()
+
+
+def _spent(started: float, budget_seconds: float | None) -> bool:
+    return budget_seconds is not None and time.monotonic() - started >= budget_seconds
+
+
+def _send_all(
+    uow_factory: UowFactory,
+    rows: Iterator[Leased],
+    channels: dict[str, Channel],
+    base_url: str,
+    retry: RetryPolicy,
+    *,
+    in_task: bool,
+) -> None:
     failures = []
-    for notification_id in notification_ids:
-        leased = _lease(uow_factory, notification_id, lease, now or utcnow())
-        if leased is None:
-            continue
-        note, tracking_code = leased
+    for row in rows:
+        note = row.note
         channel = channels.get(note.channel)
         try:
             if channel is None:
                 raise DeliveryError(f"channel {note.channel} is not configured")
-            channel.send(_outgoing(note, tracking_code, base_url))
+            channel.send(_outgoing(note, row.tracking_code, base_url))
         except DeliveryError as exc:
             if isinstance(exc, PermanentDeliveryError):
                 state, not_before = "dead", None
@@ -76,7 +158,7 @@ def deliver(
                 state, not_before = retry.after_failure(
                     note.attempts, in_task=in_task, now=utcnow()
                 )
-            _finish(uow_factory, note.id, state=state, error=str(exc), not_before=not_before)
+            _finish(uow_factory, note, state=state, error=str(exc), not_before=not_before)
             log.warning(
                 "notification %s via %s failed (attempt %d, now %s): %s",
                 note.id,
@@ -88,7 +170,7 @@ def deliver(
             if state == "failed" and not_before is None:
                 failures.append(note.id)
             continue
-        _mark_sent(uow_factory, note.id)
+        _mark_sent(uow_factory, note)
     if failures:
         raise DeliveryFailed(f"{len(failures)} notification(s) to retry")
 
@@ -123,7 +205,7 @@ def _outgoing(note: Notification, tracking_code: str, base_url: str) -> Outgoing
 
 def _lease(
     uow_factory: UowFactory, notification_id: uuid.UUID, lease: timedelta, now: datetime
-) -> tuple[Notification, str] | None:
+) -> Leased | None:
     """Take the row for sending unless it is not due, someone else holds it or it is done;
     with the case's tracking code."""
     with uow_factory() as uow:
@@ -144,22 +226,22 @@ def _lease(
         note = uow.session.get_one(Notification, notification_id)
         tracking_code = uow.session.get_one(Case, note.case_id).tracking_code
         uow.commit()
-        return note, tracking_code
+        return Leased(note, tracking_code)
 
 
-def _mark_sent(uow_factory: UowFactory, notification_id: uuid.UUID) -> None:
+def _mark_sent(uow_factory: UowFactory, note: Notification) -> None:
     """Mark a row the channel accepted as sent, riding out a database that restarts
     meanwhile: given up, the row would wait for its lease to run out and go again."""
     for delay in (*MARK_SENT_RETRY_DELAYS, None):
         try:
-            _finish(uow_factory, notification_id, state="sent", error=None, not_before=None)
+            _finish(uow_factory, note, state="sent", error=None, not_before=None)
             return
         except (OperationalError, InterfaceError) as exc:
             if delay is None:
                 raise
             log.warning(
                 "notification %s was sent but not marked yet (%s); again in %.1fs",
-                notification_id,
+                note.id,
                 type(exc).__name__,
                 delay,
             )
@@ -168,18 +250,23 @@ def _mark_sent(uow_factory: UowFactory, notification_id: uuid.UUID) -> None:
 
 def _finish(
     uow_factory: UowFactory,
-    notification_id: uuid.UUID,
+    note: Notification,
     *,
     state: str,
     error: str | None,
     not_before: datetime | None,
 ) -> None:
+    """Record the outcome of the attempt on `note` (the row as leased, detached)."""
+    values: dict[str, object] = {
+        "state": state,
+        "last_error": error,
+        "lease_until": None,
+        "not_before": not_before,
+    }
+    if state == "sent":
+        values["sent_at"] = utcnow()
     with uow_factory() as uow:
-        note = uow.session.get_one(Notification, notification_id)
-        note.state, note.last_error, note.lease_until = state, error, None
-        note.not_before = not_before
-        if state == "sent":
-            note.sent_at = utcnow()
+        uow.session.execute(update(Notification).where(Notification.id == note.id).values(**values))
         timeline(uow.session, note, f"notification_{state}")
         uow.commit()
 

@@ -6,12 +6,18 @@ Idempotent per (recipient, channel, day): the digest's dedup key carries the loc
 so a second run that day, or two at once, makes no second digest; alerts held after
 today's digest wait for tomorrow's. The digest lists tracking codes, categories, villages
 and urgencies only: no names, no NIK.
+
+A run with a time budget starts no new digest once it is spent (it always makes one):
+the task must end inside the broker's visibility timeout. Recipients it left keep their
+alerts held, and the next run (every few minutes) makes and sends their digests.
 """
 
 from __future__ import annotations
 
 import logging
+import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -57,10 +63,13 @@ def send_digests(
     hour: int,
     now: datetime,
     lease: timedelta = DEFAULT_LEASE,
+    budget_seconds: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> int:
     """Make today's digests if it is time, send them; return how many were made."""
     if not digest_due(now, hour=hour):
         return 0
+    started = clock()
     with uow_factory() as uow:
         groups = list(
             dict.fromkeys(
@@ -73,22 +82,32 @@ def send_digests(
                 if coordinator_id is not None
             )
         )
-    made = [
-        digest_id
-        for group in groups
-        if (digest_id := _make(uow_factory, group, base_url=base_url, now=now)) is not None
-    ]
-    deliver(
-        uow_factory=uow_factory,
-        notification_ids=made,
-        channels=channels,
-        base_url=base_url,
-        retry=retry,
-        lease=lease,
-        in_task=False,
-        now=now,
-    )
-    return len(made)
+    made = 0
+    for done, group in enumerate(groups):
+        if done and budget_seconds is not None and clock() - started >= budget_seconds:
+            log.warning(
+                "digests stopped after their budget of %.1fs with %d recipient channel(s) "
+                "left; the next run makes and sends theirs",
+                budget_seconds,
+                len(groups) - done,
+            )
+            break
+        # Made and sent together, so that a run never leaves a digest made and unsent.
+        digest_id = _make(uow_factory, group, base_url=base_url, now=now)
+        if digest_id is None:
+            continue
+        made += 1
+        deliver(
+            uow_factory=uow_factory,
+            notification_ids=[digest_id],
+            channels=channels,
+            base_url=base_url,
+            retry=retry,
+            lease=lease,
+            in_task=False,
+            now=now,
+        )
+    return made
 
 
 def dedup_key(group: Group, now: datetime) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -27,7 +27,15 @@ from sqlalchemy.orm import Session
 from services.notify import messages, recipients
 from services.notify.channels.base import Channel
 from services.notify.context import message_context
-from services.notify.delivery import DEFAULT_LEASE, DeliveryFailed, deliver, release, timeline
+from services.notify.delivery import (
+    DEFAULT_LEASE,
+    DeliveryFailed,
+    Leased,
+    deliver,
+    release,
+    send_leased,
+    timeline,
+)
 from services.notify.recipients import INAPP, Audience, Recipient
 from shared import preferences
 from shared.actionlinks import Issuer
@@ -57,37 +65,63 @@ def handle(
     lease: timedelta = DEFAULT_LEASE,
     inbox: InboxPublisher | None = None,
     clock: Callable[[], datetime] = utcnow,
+    budget_seconds: float | None = None,
 ) -> None:
     """Record and deliver the event's notifications. With `action_links`, a message asking
     a coordinator to answer a task carries signed accept and decline links. Without a
     `retry` policy, a failed send is retried by the task up to `max_attempts` times."""
     event = envelope.event()
+    retry = retry or RetryPolicy(fast_attempts=max_attempts, schedule=())
     if isinstance(event, NotificationReplayRequested):
         # The row was set back to pending with the event; delivery is idempotent, so a
         # redelivered replay finds it sent and does nothing.
-        ids = [event.notification_id]
         release(uow_factory, event.notification_id)
+        ids = [event.notification_id]
     else:
-        pushes = record(
+        recorded = record(
             uow_factory=uow_factory,
             envelope=envelope,
             channels=channels,
             base_url=base_url,
             action_links=action_links,
             now=clock(),
+            lease=lease,
         )
         if inbox is not None:
-            for recipient, item in pushes:
+            for recipient, item in recorded.pushes:
                 inbox.publish(recipient, item)
+        if recorded.first_time:
+            # Rows due now were recorded leased to this task: no second look for them.
+            send_leased(
+                uow_factory=uow_factory,
+                leased=recorded.leased,
+                channels=channels,
+                base_url=base_url,
+                retry=retry,
+                budget_seconds=budget_seconds,
+            )
+            return
+        # A redelivered event: send what the first attempt left, unless someone holds it.
         ids = _undelivered(uow_factory, envelope.id)
     deliver(
         uow_factory=uow_factory,
         notification_ids=ids,
         channels=channels,
         base_url=base_url,
-        retry=retry or RetryPolicy(fast_attempts=max_attempts, schedule=()),
+        retry=retry,
         lease=lease,
+        budget_seconds=budget_seconds,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Recorded:
+    """What record() wrote: in-app entries to push live, and the external rows due now,
+    leased to the caller (empty when the event had been recorded before)."""
+
+    first_time: bool
+    pushes: list[tuple[str, InboxItem]] = field(default_factory=list)
+    leased: list[Leased] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,19 +140,22 @@ def record(
     base_url: str,
     action_links: Issuer | None = None,
     now: datetime | None = None,
-) -> list[tuple[str, InboxItem]]:
+    lease: timedelta = DEFAULT_LEASE,
+) -> Recorded:
     """Write every notification the event calls for (recipients.py says whom and what,
-    the recipient's preferences how and when). Returns the in-app entries to push live."""
+    the recipient's preferences how and when). External rows due now are written leased
+    to the caller, who sends them next (a caller that dies leaves them to the sweep when
+    the lease runs out)."""
     event = envelope.event()
     if not recipients.handles(event):
         log.info("notify ignores %s %s", envelope.type, envelope.id)
-        return []
+        return Recorded(first_time=False)
     now = now or utcnow()
-    pushes: list[tuple[str, InboxItem]] = []
+    recorded = Recorded(first_time=True)
     with uow_factory() as uow:
         session = uow.session
         if not claim(session, consumer=CONSUMER, event_id=envelope.id):
-            return []
+            return Recorded(first_time=False)
         feeds = {name: c.feed for name, c in channels.items() if c.feed is not None}
         plan = recipients.with_feeds(recipients.plan(session, event), feeds)
         for recipient in plan.recipients:
@@ -150,13 +187,16 @@ def record(
                 )
                 if row.channel == INAPP:  # the row is the inbox entry: delivered on commit
                     note.state, note.sent_at, note.attempts = "sent", utcnow(), 1
+                elif row.state == "pending" and row.not_before is None:
+                    note.state, note.attempts, note.lease_until = "sending", 1, utcnow() + lease
+                    recorded.leased.append(Leased(note, str(context["tracking_code"])))
                 session.add(note)
                 session.flush()
                 if row.channel == INAPP:
                     timeline(session, note, "notification_delivered")
-                    pushes.append((recipient.key, _inbox_item(note, recipient, context)))
+                    recorded.pushes.append((recipient.key, _inbox_item(note, recipient, context)))
         uow.commit()
-    return pushes
+    return recorded
 
 
 def _preferences(session: Session, recipient: Recipient) -> Preferences:

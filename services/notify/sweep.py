@@ -4,12 +4,17 @@ That is a row whose retry time or quiet hours ended (`not_before`), a row whose 
 died while holding it (its lease ran out), and a row the event task never finished
 (pending or failed, with no time set, for longer than `ORPHAN_AFTER`). The scheduler
 sends the sweep to the notify queue every SEKBER_NOTIFY_SWEEP_SECONDS; two sweeps at once
-are harmless, as each row is leased before it is sent.
+are harmless, as each row is leased before it is sent. A sweep with a time budget starts
+no new send once it is spent (it always tries one row): the task must end inside the
+broker's visibility timeout. The rows it left are still due, so the next sweep sends them.
 """
 
 from __future__ import annotations
 
+import logging
+import time
 import uuid
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select
@@ -21,6 +26,7 @@ from shared.db import UowFactory
 from shared.domain.notice import INAPP, RetryPolicy
 from shared.models import Notification
 
+log = logging.getLogger(__name__)
 ORPHAN_AFTER = timedelta(minutes=5)
 BATCH = 500
 
@@ -54,19 +60,31 @@ def sweep(
     retry: RetryPolicy,
     now: datetime,
     lease: timedelta = DEFAULT_LEASE,
+    budget_seconds: float | None = None,
+    clock: Callable[[], float] = time.monotonic,
 ) -> int:
     """Send what is due; return how many rows were tried. A failure is scheduled for its
     next retry (never retried by this task)."""
+    started = clock()
     with uow_factory() as uow:
         ids = due(uow.session, now=now)
-    deliver(
-        uow_factory=uow_factory,
-        notification_ids=ids,
-        channels=channels,
-        base_url=base_url,
-        retry=retry,
-        lease=lease,
-        in_task=False,
-        now=now,
-    )
+    for tried, notification_id in enumerate(ids):
+        if tried and budget_seconds is not None and clock() - started >= budget_seconds:
+            log.warning(
+                "notify sweep stopped after its budget of %.1fs with %d due row(s) left; "
+                "the next sweep sends them",
+                budget_seconds,
+                len(ids) - tried,
+            )
+            return tried
+        deliver(
+            uow_factory=uow_factory,
+            notification_ids=[notification_id],
+            channels=channels,
+            base_url=base_url,
+            retry=retry,
+            lease=lease,
+            in_task=False,
+            now=now,
+        )
     return len(ids)

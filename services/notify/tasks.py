@@ -35,17 +35,21 @@ class Notify:
     inbox: InboxPublisher | None = None
     digest_hour: int = 7
     clock: Callable[[], datetime] = utcnow
+    limits: bus.TaskLimits = field(default_factory=bus.TaskLimits)
 
 
 def register(app: Celery, *, notify: Notify) -> None:
-    # The task's own retries stay seconds apart, far below the visibility timeout (a longer
-    # countdown would be redelivered); slower retries wait in the row for the sweep.
+    # The task's own retries stay seconds apart: a retry's countdown is spent holding the
+    # new message, so countdown and run together stay inside the visibility timeout
+    # (limits.retry_backoff_max is derived from it); slower retries wait in the row for
+    # the sweep. shared=False: the tasks belong to this app alone, with its limits.
     @app.task(
         name=bus.TASK_NOTIFY,
+        shared=False,
         queue=bus.QUEUE_NOTIFY,
         autoretry_for=(OperationalError, InterfaceError, handlers.DeliveryFailed),
         retry_backoff=2,
-        retry_backoff_max=30,
+        retry_backoff_max=notify.limits.retry_backoff_max,
         retry_jitter=True,
         max_retries=notify.retry.fast_attempts,
     )
@@ -63,10 +67,12 @@ def register(app: Celery, *, notify: Notify) -> None:
                 lease=notify.lease,
                 inbox=notify.inbox,
                 clock=notify.clock,
+                budget_seconds=notify.limits.notify_periodic_budget_seconds,
             )
 
-    # No retries: the scheduler sends the next sweep within one period, and it does the same.
-    @app.task(name=bus.TASK_NOTIFY_SWEEP, queue=bus.QUEUE_NOTIFY)
+    # No retries: the scheduler sends the next sweep within one period, and it does the same,
+    # including what this one left when its budget ran out (so do the digests).
+    @app.task(name=bus.TASK_NOTIFY_SWEEP, queue=bus.QUEUE_NOTIFY, shared=False)
     def sweep_due() -> int:
         return sweep.sweep(
             uow_factory=notify.uow_factory,
@@ -75,9 +81,10 @@ def register(app: Celery, *, notify: Notify) -> None:
             retry=notify.retry,
             lease=notify.lease,
             now=notify.clock(),
+            budget_seconds=notify.limits.notify_periodic_budget_seconds,
         )
 
-    @app.task(name=bus.TASK_NOTIFY_DIGESTS, queue=bus.QUEUE_NOTIFY)
+    @app.task(name=bus.TASK_NOTIFY_DIGESTS, queue=bus.QUEUE_NOTIFY, shared=False)
     def send_digests() -> int:
         return digest.send_digests(
             uow_factory=notify.uow_factory,
@@ -87,4 +94,5 @@ def register(app: Celery, *, notify: Notify) -> None:
             lease=notify.lease,
             hour=notify.digest_hour,
             now=notify.clock(),
+            budget_seconds=notify.limits.notify_periodic_budget_seconds,
         )

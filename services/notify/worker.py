@@ -27,6 +27,7 @@ def build(settings: Settings) -> tasks.Notify:
         lease=timedelta(seconds=settings.notify_lease_seconds),
         inbox=InboxPublisher(redis_url=settings.redis_url, prefix=settings.broker_key_prefix),
         digest_hour=settings.digest_hour_wib,
+        limits=bus.task_limits(settings),
     )
 
 

@@ -14,13 +14,24 @@ from shared.deadline_scan import scan_deadlines
 from shared.events import Envelope
 
 
-def register(app: Celery, *, uow_factory: UowFactory, routing: handlers.Routing) -> None:
+def register(
+    app: Celery,
+    *,
+    uow_factory: UowFactory,
+    routing: handlers.Routing,
+    limits: bus.TaskLimits,
+) -> None:
+    # A retry's countdown is spent holding the new message, so countdown and run together
+    # stay inside the visibility timeout (limits.retry_backoff_max is derived from it).
+    # shared=False: the tasks belong to this app alone, with its limits (Celery would
+    # otherwise add the first app's tasks to every app made later in the process).
     @app.task(
         name=bus.TASK_ROUTING,
+        shared=False,
         queue=bus.QUEUE_ROUTING,
         autoretry_for=(OperationalError, InterfaceError),
         retry_backoff=1,
-        retry_backoff_max=20,
+        retry_backoff_max=limits.retry_backoff_max,
         retry_jitter=True,
         max_retries=8,
     )
@@ -29,11 +40,15 @@ def register(app: Celery, *, uow_factory: UowFactory, routing: handlers.Routing)
         with logcontext.consuming(parsed, consumer=handlers.CONSUMER):
             handlers.handle(uow_factory=uow_factory, envelope=parsed, routing=routing)
 
-    # No retries: the scheduler sends the next scan within one period, and it does the same.
-    @app.task(name=bus.TASK_SCAN_DEADLINES, queue=bus.QUEUE_ROUTING)
+    # No retries: the scheduler sends the next scan within one period, and it does the same,
+    # including what this one left when its budget ran out.
+    @app.task(name=bus.TASK_SCAN_DEADLINES, queue=bus.QUEUE_ROUTING, shared=False)
     def scan() -> None:
         report = scan_deadlines(
-            uow_factory=uow_factory, policy=routing.deadlines, now=routing.now()
+            uow_factory=uow_factory,
+            policy=routing.deadlines,
+            now=routing.now(),
+            budget_seconds=limits.deadline_scan_budget_seconds,
         )
         if routing.metrics is not None:
             routing.metrics.deadline_scan(report)

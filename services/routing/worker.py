@@ -27,6 +27,7 @@ def run(settings: Settings, *, concurrency: int = 2) -> None:
             broadcast_size=settings.broadcast_size,
             metrics=metrics,
         ),
+        limits=bus.task_limits(settings),
     )
     heartbeat.install_in_worker(app, settings, service="routing")
     app.worker_main(

@@ -1,14 +1,25 @@
-"""E-mail over SMTP with STARTTLS and authentication when configured."""
+"""E-mail over SMTP with STARTTLS and authentication when configured.
+
+Each sending thread keeps its SMTP connection open between messages (a new connection
+costs a TCP handshake, EHLO, STARTTLS with its TLS handshake, and AUTH) and opens a new
+one when the last was idle for a while or the server closed it.
+"""
 
 from __future__ import annotations
 
 import smtplib
 import ssl
+import threading
+import time
 from email.message import EmailMessage
 from email.utils import parseaddr
 
 from services.notify.channels.base import Channel, DeliveryError, OutgoingMessage
 from shared.config import Settings
+
+# Servers drop idle clients after a few minutes (RFC 5321 asks them to wait at least 5);
+# reusing a connection only within this window spares a failed first command.
+REUSE_WITHIN_SECONDS = 30.0
 
 
 def message_id(notification_id: str, *, sender: str) -> str:
@@ -23,8 +34,40 @@ class EmailChannel(Channel):
 
     def __init__(self, settings: Settings) -> None:
         self._s = settings
+        self._tls = ssl.create_default_context() if settings.smtp_starttls else None
+        self._local = threading.local()
 
     def send(self, message: OutgoingMessage) -> None:
+        mail = self._compose(message)
+        try:
+            smtp, reused = self._connection()
+            try:
+                smtp.send_message(mail)
+            except smtplib.SMTPServerDisconnected:
+                # The server closed an idle connection before taking anything: once more
+                # on a fresh one. A first connection that drops is a real failure.
+                self._drop()
+                if not reused:
+                    raise
+                smtp, _ = self._connection()
+                smtp.send_message(mail)
+            self._local.used_at = time.monotonic()
+        except (OSError, smtplib.SMTPException) as exc:
+            if not isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPSenderRefused):
+                self._drop()  # the connection's state is unknown: never reuse it
+            raise DeliveryError(f"SMTP {self._s.smtp_host}:{self._s.smtp_port}: {exc}") from exc
+
+    def close(self) -> None:
+        """Close this thread's connection (otherwise it ends with the process)."""
+        smtp = getattr(self._local, "smtp", None)
+        self._local.smtp = None
+        if smtp is not None:
+            try:
+                smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                smtp.close()
+
+    def _compose(self, message: OutgoingMessage) -> EmailMessage:
         mail = EmailMessage()
         mail["From"] = self._s.smtp_sender
         mail["To"] = message.address
@@ -35,14 +78,32 @@ class EmailChannel(Channel):
         mail.set_content(message.body)
         # After set_content, which drops every Content-* header set before it.
         mail["Content-Language"] = message.language
+        return mail
+
+    def _connection(self) -> tuple[smtplib.SMTP, bool]:
+        """This thread's open connection if it is fresh enough, else a new one; and
+        whether it was reused."""
+        smtp: smtplib.SMTP | None = getattr(self._local, "smtp", None)
+        used_at: float = getattr(self._local, "used_at", 0.0)
+        if smtp is not None and time.monotonic() - used_at < REUSE_WITHIN_SECONDS:
+            return smtp, True
+        self.close()
+        smtp = smtplib.SMTP(
+            self._s.smtp_host, self._s.smtp_port, timeout=self._s.smtp_timeout_seconds
+        )
         try:
-            with smtplib.SMTP(
-                self._s.smtp_host, self._s.smtp_port, timeout=self._s.smtp_timeout_seconds
-            ) as smtp:
-                if self._s.smtp_starttls:
-                    smtp.starttls(context=ssl.create_default_context())
-                if self._s.smtp_username:
-                    smtp.login(self._s.smtp_username, self._s.smtp_password)
-                smtp.send_message(mail)
-        except (OSError, smtplib.SMTPException) as exc:
-            raise DeliveryError(f"SMTP {self._s.smtp_host}:{self._s.smtp_port}: {exc}") from exc
+            if self._tls is not None:
+                smtp.starttls(context=self._tls)
+            if self._s.smtp_username:
+                smtp.login(self._s.smtp_username, self._s.smtp_password)
+        except BaseException:
+            smtp.close()
+            raise
+        self._local.smtp = smtp
+        return smtp, False
+
+    def _drop(self) -> None:
+        smtp = getattr(self._local, "smtp", None)
+        self._local.smtp = None
+        if smtp is not None:
+            smtp.close()

@@ -13,7 +13,7 @@ import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from services.intake.referrals import submit_referral
 from services.intake.schemas import BeneficiaryIn, ReferralCreate, ReporterIn
@@ -30,6 +30,8 @@ from shared.events import Envelope
 from shared.models import CaseEvent, OutboxEvent, Referral, Region
 from shared.workflow import Actor, Change, act
 from tests.integration.factories import add_coordinator
+from tests.integration.notify import scenes
+from tests.support import made_up_regions
 
 POLICY = deadlines.load()
 H = timedelta(hours=1)
@@ -120,8 +122,16 @@ def timeline(uow_factory: UowFactory, case_id: uuid.UUID) -> list[CaseEvent]:
         )
 
 
-def scan(uow_factory: UowFactory, now: datetime, **kw: int) -> deadline_scan.ScanReport:
-    return scan_deadlines(uow_factory=uow_factory, policy=POLICY, now=now, **kw)
+def scan(
+    uow_factory: UowFactory,
+    now: datetime,
+    *,
+    batch: int = 500,
+    budget_seconds: float | None = None,
+) -> deadline_scan.ScanReport:
+    return scan_deadlines(
+        uow_factory=uow_factory, policy=POLICY, now=now, batch=batch, budget_seconds=budget_seconds
+    )
 
 
 def coordinator_does(
@@ -350,3 +360,40 @@ def test_a_task_that_cannot_be_handled_holds_back_no_other(
         scan(uow_factory, t0 + 4 * H)
     assert reload(uow_factory, broken.id).status == "requested"  # rolled back, tried again
     assert reload(uow_factory, fine.id).status == "cancelled"
+
+
+def test_a_scan_out_of_time_leaves_the_rest_to_the_next_scan(uow_factory: UowFactory) -> None:
+    # Province 41 (made up) and a moment in 2001: the only tasks due then are these, and
+    # they are closed at the end, so that no later scan (nor the end-to-end scheduler's
+    # real clock) finds them.
+    t0 = datetime(2001, 3, 6, 2, 0, tzinfo=UTC)
+    village = made_up_regions.village_in(uow_factory, "41")
+    coordinator = add_coordinator(uow_factory, pillar="TKSK", region=village[:8])
+    ids = []
+    for _ in range(3):
+        scene = scenes.open_case(uow_factory, village=village, assigned_to=coordinator)
+        with uow_factory() as uow:
+            task = uow.session.get_one(Referral, scene.referral_id)
+            task.assigned_at, task.accept_due_at = t0, t0 + 4 * H
+            uow.commit()
+        ids.append(scene.referral_id)
+    try:
+        # A spent budget still handles one task, so that every scan gets somewhere.
+        first = scan(uow_factory, t0 + 3 * H, budget_seconds=0)
+        assert (first.acted, first.reminded, first.left) == (1, 1, 2)
+        second = scan(uow_factory, t0 + 3 * H, budget_seconds=0)
+        assert (second.acted, second.left) == (1, 1)
+        assert set(first.referrals).isdisjoint(second.referrals)
+        last = scan(uow_factory, t0 + 3 * H, budget_seconds=60)
+        assert (last.acted, last.left) == (1, 0)
+        assert scan(uow_factory, t0 + 3 * H, budget_seconds=0).acted == 0
+
+        assert {*first.referrals, *second.referrals, *last.referrals} == set(ids)
+        for referral_id in ids:
+            assert reload(uow_factory, referral_id).deadline_marks == ["accept:at_risk"]
+    finally:
+        with uow_factory() as uow:
+            uow.session.execute(
+                update(Referral).where(Referral.id.in_(ids)).values(status="completed")
+            )
+            uow.commit()

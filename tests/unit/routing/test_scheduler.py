@@ -22,8 +22,14 @@ def test_the_scheduler_sends_one_scan_per_period_to_the_routing_queue() -> None:
 
 
 def test_the_routing_worker_runs_the_scan() -> None:
-    app = bus.make_celery(Settings(), name="test-routing")
-    tasks.register(app, uow_factory=uow_factory_for("sqlite://"), routing=handlers.Routing())
+    settings = Settings()
+    app = bus.make_celery(settings, name="test-routing")
+    tasks.register(
+        app,
+        uow_factory=uow_factory_for("sqlite://"),
+        routing=handlers.Routing(),
+        limits=bus.task_limits(settings),
+    )
     assert {bus.TASK_ROUTING, bus.TASK_SCAN_DEADLINES} <= set(app.tasks)
     assert app.tasks[bus.TASK_SCAN_DEADLINES].queue == bus.QUEUE_ROUTING
 

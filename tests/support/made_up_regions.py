@@ -1,0 +1,34 @@
+"""Villages in made-up provinces (41, 42: codes Kemendagri does not use), for tests that
+need coordinators and cases nobody else routes to or scans.
+
+Only the regency, district and village are added: the country keeps its 38 provinces,
+which other tests count."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from shared.db import UowFactory
+from shared.models import Region
+
+
+def village_in(uow_factory: UowFactory, province: str) -> str:
+    """The code of the one village of `province` (added on first use)."""
+    regency, district = f"{province}.01", f"{province}.01.01"
+    village = f"{district}.2001"
+    rows = (
+        Region(
+            code=regency, name=f"Kabupaten Uji {province}", level="regency", parent_code=province
+        ),
+        Region(
+            code=district, name=f"Kecamatan Uji {province}", level="district", parent_code=regency
+        ),
+        Region(code=village, name=f"Desa Uji {province}", level="village", parent_code=district),
+    )
+    with uow_factory() as uow:
+        known = set(
+            uow.session.scalars(select(Region.code).where(Region.code.like(f"{province}.%")))
+        )
+        uow.session.add_all(row for row in rows if row.code not in known)
+        uow.commit()
+    return village
