@@ -32,7 +32,7 @@ import redis
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from bench import baselines  # noqa: E402
+from bench import baselines, cpu_use  # noqa: E402
 from bench.pipeline_load import (  # noqa: E402
     Run,
     bare_requests,
@@ -111,6 +111,7 @@ def bench_pipeline(
     closed_loop(stack.base_url, referral_requests(villages, "warm"), total=40, clients=4)
     bracket = [baselines_now("before")]
     say(f"closed loop: {args.closed} referrals from {args.clients} clients")
+    cpu_before = cpu_use.snapshot(redis_port=args.redis_port)
     run = closed_loop(
         stack.base_url,
         referral_requests(villages, "closed"),
@@ -119,6 +120,9 @@ def bench_pipeline(
     )
     found = wait_recorded(factory, [r.case_id for r in run.ok if r.case_id], timeout=args.drain)
     phases["closed"] = phase_result(run, found)
+    phases["closed"]["cpu_ms_per_case"] = cpu_use.per_item_ms(
+        cpu_before, cpu_use.snapshot(redis_port=args.redis_port), len(run.ok)
+    )
     bracket.append(baselines_now("after"))
     for rate in RATES:
         seconds = args.seconds if rate < 200 else args.seconds / 2
@@ -138,7 +142,7 @@ def mean_rate(runs: list[dict[str, Any]], key: str) -> dict[str, Any]:
     return {"per_s": statistics.fmean(rates), "runs": [run[key] for run in runs]}
 
 
-def bench_chain(redis_url: str, total: int) -> dict[str, Any]:
+def bench_chain(redis_url: str, total: int, redis_port: int | None = None) -> dict[str, Any]:
     """Bare two-hop chain: `total` messages into hop 1, timed until hop 2 counted them all."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     script = str(REPO / "bench" / "baselines.py")
@@ -160,12 +164,14 @@ def bench_chain(redis_url: str, total: int) -> dict[str, Any]:
             app.send_task(baselines.HOP1, args=[n], queue=baselines.HOP1)
         _wait_count(counter, 20, timeout=120)
         counter.delete(baselines.DONE_KEY)
+        cpu_before = cpu_use.snapshot(redis_port=redis_port)
         started = time.perf_counter()
         with app.producer_or_acquire() as producer:
             for n in range(total):
                 app.send_task(baselines.HOP1, args=[n], queue=baselines.HOP1, producer=producer)
         _wait_count(counter, total, timeout=600)
         took = time.perf_counter() - started
+        cpu = cpu_use.per_item_ms(cpu_before, cpu_use.snapshot(redis_port=redis_port), total)
     finally:
         for worker in workers:
             worker.terminate()
@@ -175,7 +181,7 @@ def bench_chain(redis_url: str, total: int) -> dict[str, Any]:
             except subprocess.TimeoutExpired:
                 worker.kill()
         counter.close()
-    return {"messages": total, "seconds": took, "per_s": total / took}
+    return {"messages": total, "seconds": took, "per_s": total / took, "cpu_ms_per_message": cpu}
 
 
 def _wait_count(counter: redis.Redis, target: int, *, timeout: float) -> None:
@@ -202,11 +208,13 @@ def bench_bare_post(total: int, clients: int) -> dict[str, Any]:
         if not wait_for_http(f"{base}/docs", timeout=60):
             raise RuntimeError("the bare API did not start")
         closed_loop(base, bare_requests(), total=100, clients=clients)
+        cpu_before = cpu_use.snapshot()
         run = closed_loop(base, bare_requests(), total=total, clients=clients)
+        cpu = cpu_use.per_item_ms(cpu_before, cpu_use.snapshot(), len(run.ok))
     finally:
         api.terminate()
         api.wait(timeout=20)
-    return {"requests": total, "per_s": run.rate(), "ok": len(run.ok)}
+    return {"requests": total, "per_s": run.rate(), "ok": len(run.ok), "cpu_ms_per_request": cpu}
 
 
 def plot(phases: dict[str, dict[str, Any]], path: Path) -> None:
@@ -248,6 +256,7 @@ def main(argv: list[str] | None = None) -> int:
     RESULTS.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sekber-bench-") as tmp:
         redis_server = RedisServer(Path(tmp) / "redis").start()
+        args.redis_port = redis_server.port
         try:
             say("preparing a database (schema, regions, demo directory)")
             with postgres_database(ADMIN_URL) as url, SmtpServer() as smtp:
@@ -270,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
                 def baselines_now(when: str) -> dict[str, Any]:
                     say(f"baselines ({when} the closed loop): bare Celery chain, bare POST")
                     return {
-                        "chain": bench_chain(redis_server.url, chain_messages),
+                        "chain": bench_chain(redis_server.url, chain_messages, args.redis_port),
                         "post": bench_bare_post(args.closed, args.clients),
                     }
 
@@ -312,6 +321,7 @@ def main(argv: list[str] | None = None) -> int:
         "bare_chain": chain,
         "bare_post": bare,
         "ratios": ratios,
+        "cpu": cpu_summary(phases["closed"], chain, bare),
         "p99_ms_at_50": p99_at_50,
         "targets": TARGETS,
         "targets_held": held,
@@ -320,6 +330,29 @@ def main(argv: list[str] | None = None) -> int:
     plot(phases, RESULTS / "pipeline_latency.png")
     print_summary(report)
     return 0
+
+
+def cpu_summary(
+    closed: dict[str, Any], chain: dict[str, Any], bare: dict[str, Any]
+) -> dict[str, Any]:
+    """CPU per case of the closed loop next to the baselines' per message and request,
+    and the throughput the machine's cores allow at that cost."""
+    per_case = closed["cpu_ms_per_case"]
+    chain_ms = statistics.fmean(r["cpu_ms_per_message"]["total"] for r in chain["runs"])
+    post_ms = statistics.fmean(r["cpu_ms_per_request"]["total"] for r in bare["runs"])
+    cores = os.cpu_count() or 1
+    return {
+        "pipeline_ms_per_case": per_case,
+        "bare_chain_ms_per_message": chain_ms,
+        "bare_post_ms_per_request": post_ms,
+        "intake_server_ms_per_request": per_case.get("intake", 0.0),
+        "bare_post_server_ms_per_request": statistics.fmean(
+            r["cpu_ms_per_request"].get("bare POST API", 0.0) for r in bare["runs"]
+        ),
+        "cores": cores,
+        "ceiling_cases_per_s": cores * 1000 / max(per_case["total"], 1e-9),
+        "ceiling_chain_per_s": cores * 1000 / max(chain_ms, 1e-9),
+    }
 
 
 def print_summary(report: dict[str, Any]) -> None:
@@ -340,6 +373,22 @@ def print_summary(report: dict[str, Any]) -> None:
     print("where the time goes at 50/s (ms, p50 / p90):")
     for stage, v in p["open_50"]["profile_ms"].items():
         print(f"  {stage:<28} {v['p50_ms'] or 0:>8.0f} {v['p90_ms'] or 0:>8.0f}")
+    cpu = report["cpu"]
+    print()
+    print("CPU per case in the closed loop (ms, every process on the machine's cores):")
+    for name, ms in cpu["pipeline_ms_per_case"].items():
+        print(f"  {name:<28} {ms:>8.1f}")
+    print(
+        f"  bare chain: {cpu['bare_chain_ms_per_message']:.1f} ms a message; bare POST: "
+        f"{cpu['bare_post_ms_per_request']:.1f} ms a request "
+        f"(server {cpu['bare_post_server_ms_per_request']:.1f}, intake's "
+        f"{cpu['intake_server_ms_per_request']:.1f})"
+    )
+    print(
+        f"  ceiling on {cpu['cores']} cores at these costs: pipeline "
+        f"{cpu['ceiling_cases_per_s']:.0f} cases/s, bare chain "
+        f"{cpu['ceiling_chain_per_s']:.0f} messages/s"
+    )
     print()
     print(
         "bare Celery chain: {:.0f} messages/s (before / after the closed loop: {}); "

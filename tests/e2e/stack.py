@@ -6,7 +6,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from email import message_from_bytes
 from email.message import Message
@@ -30,7 +30,17 @@ class Mailbox:
     messages: list[tuple[list[str], Message]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
+    # A test's own DATA handler, called instead of take(). aiosmtpd binds handle_DATA
+    # when a connection opens, and notify keeps its connection: a handler swapped on
+    # the instance would miss the connection already open.
+    intercept: Callable[[Any, Any, Any], Awaitable[str]] | None = None
+
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.intercept is not None:
+            return await self.intercept(server, session, envelope)
+        return await self.take(server, session, envelope)
+
+    async def take(self, server: Any, session: Any, envelope: Any) -> str:
         with self.lock:
             self.messages.append((list(envelope.rcpt_tos), message_from_bytes(envelope.content)))
         return "250 OK"

@@ -28,7 +28,7 @@ from shared.models import Notification
 from tests.e2e.stack import Mailbox, SmtpServer, Stack, wait_until
 from tests.e2e.test_referral_flow import east_java_villages, referral
 
-SLOW_SECONDS = 5.0
+SLOW_SECONDS = 3.0  # inside the 5 s SMTP timeout
 # Redelivery (visibility timeout), then the dead worker's lease (60 s) and one sweep (30 s).
 SETTLE_SECONDS = 180
 
@@ -39,7 +39,7 @@ class SlowData:
     """A handle_DATA that waits inside DATA, taking the mail before or after the wait."""
 
     def __init__(self, mailbox: Mailbox, *, take_first: bool) -> None:
-        self.original: Handler = mailbox.handle_DATA
+        self.original: Handler = mailbox.take
         self.take_first = take_first
         self.entered = threading.Event()
 
@@ -70,7 +70,7 @@ def kill_notify_mid_send(
     take_first: bool,
 ) -> tuple[dict[str, Any], list[Notification]]:
     slow = SlowData(smtp.mailbox, take_first=take_first)
-    monkeypatch.setattr(smtp.mailbox, "handle_DATA", slow)
+    monkeypatch.setattr(smtp.mailbox, "intercept", slow)
     [village] = east_java_villages(uow_factory, 1)
     case = stack.post_referral(referral("GEL", village))
     assert slow.entered.wait(timeout=90), "notify never reached the SMTP server's DATA"

@@ -1,0 +1,73 @@
+"""CPU time spent by each process of the benchmark, from /proc (Linux), by role.
+
+The pipeline and its baselines run on the same cores; what each costs in CPU per case (or
+per message) says where the capacity goes and what a ratio of throughputs can reach on
+the machine: at full load, cases per second = cores / CPU seconds per case.
+
+A role is read from the process's command line: the five Sekber services (their pool
+children included), PostgreSQL (every backend of the server, so run on a quiet server),
+the benchmark's own Redis, the baselines' processes, and the load generator (this
+process: its HTTP clients and the SMTP receiver).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from collections.abc import Mapping
+from pathlib import Path
+
+TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+SERVICES = ("intake", "relay", "routing", "notify", "scheduler")
+BASELINES = {"hop1": "bare chain hop 1", "hop2": "bare chain hop 2", "api": "bare POST API"}
+
+
+def role(cmdline: str, *, pid: int, own_pid: int, redis_port: int | None) -> str | None:
+    if pid == own_pid:
+        return "load generator"
+    if "postgres" in cmdline.split(" ", 1)[0] or cmdline.startswith("postgres:"):
+        return "postgresql"
+    if "redis-server" in cmdline and (redis_port is None or f":{redis_port}" in cmdline):
+        return "redis"
+    for service in SERVICES:
+        if f"sekber_cli.main {service}" in cmdline:
+            return service
+    for argument, name in BASELINES.items():
+        if f"baselines.py {argument} " in cmdline:
+            return name
+    return None
+
+
+def snapshot(*, redis_port: int | None = None) -> dict[str, float]:
+    """CPU seconds (user + system) so far of every process with a role, summed by role."""
+    own = os.getpid()
+    totals: dict[str, float] = defaultdict(float)
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue  # gone meanwhile
+        name = role(cmdline.strip(), pid=int(entry.name), own_pid=own, redis_port=redis_port)
+        if name is None:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()
+        totals[name] += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
+    return dict(totals)
+
+
+def per_item_ms(
+    before: Mapping[str, float], after: Mapping[str, float], items: int
+) -> dict[str, float]:
+    """Milliseconds of CPU per item for each role, and their total; processes that ended
+    in between are left out (their time is gone with them)."""
+    spent = {
+        name: (after[name] - before.get(name, 0.0)) * 1000 / max(items, 1)
+        for name in after
+        if after[name] >= before.get(name, 0.0)
+    }
+    ordered = dict(sorted(spent.items(), key=lambda kv: -kv[1]))
+    ordered["total"] = sum(spent.values())
+    return ordered
