@@ -4,6 +4,7 @@ deadline clocks, replacement tasks, the derived case status, who declined."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import select
@@ -55,9 +56,17 @@ def replace_task(session: Session, old: Referral, case: Case, *, now: datetime) 
     return new
 
 
-def refresh_case_status(session: Session, case: Case) -> None:
-    session.flush()
-    rows = session.scalars(select(Referral).where(Referral.case_id == case.id)).all()
+def refresh_case_status(
+    session: Session, case: Case, *, tasks: Sequence[Referral] | None = None
+) -> None:
+    """The case's status from its tasks' states. `tasks`: every task of the case, when the
+    caller holds them all (routing, which has just made a new case's tasks); else they are
+    read."""
+    if tasks is not None:
+        rows: Sequence[Referral] = tasks
+    else:
+        session.flush()
+        rows = session.scalars(select(Referral).where(Referral.case_id == case.id)).all()
     status = lifecycle.case_status([State(r.status) for r in rows])
     if status == case.status:
         return

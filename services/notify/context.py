@@ -11,15 +11,14 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from services.notify import wording
+from services.notify import reference, wording
 from services.notify.recipients import Audience, Plan, Recipient
 from shared.actionlinks import Issuer
 from shared.domain import regions
 from shared.domain.tracking import initials
-from shared.models import Case, Category, Pillar, Referral, Region
+from shared.models import Case, Referral
 
 # Messages that ask a coordinator to answer a task: they carry accept and decline links.
 ASKS_FOR_ANSWER = frozenset({"referral_assigned", "referral_offered"})
@@ -41,7 +40,7 @@ def message_context(
     )
     if plan.referral_id is not None:
         referral = session.get_one(Referral, plan.referral_id)
-        pillar = session.get_one(Pillar, referral.pillar_code)
+        pillar = reference.pillar(session, referral.pillar_code)
         context.update(
             pillar=pillar.name_id,
             pillar_en=pillar.name_en,
@@ -76,9 +75,9 @@ def message_context(
 
 
 def case_context(session: Session, *, case: Case, base_url: str) -> dict[str, Any]:
-    category = session.get_one(Category, case.category_code)
+    category = reference.category(session, case.category_code)
     village, district, regency = regions.ancestors(case.village_code)[:3]
-    names = _region_names(session, (village, district, regency))
+    names = reference.region_names(session, (village, district, regency))
     return {
         "tracking_code": case.tracking_code,
         "category_code": category.code,
@@ -119,11 +118,4 @@ def facts_in_words(session: Session, facts: dict[str, Any]) -> dict[str, Any]:
 
 
 def _region_name(session: Session, code: str) -> str:
-    return _region_names(session, (code,))[code]
-
-
-def _region_names(session: Session, codes: tuple[str, ...]) -> dict[str, str]:
-    """Each code's name (the code itself for one not in the list), in one query."""
-    rows = session.execute(select(Region.code, Region.name).where(Region.code.in_(codes)))
-    found = {code: name for code, name in rows}
-    return {code: found.get(code, code) for code in codes}
+    return reference.region_names(session, (code,))[code]

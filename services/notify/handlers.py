@@ -44,7 +44,7 @@ from shared.domain.notice import EVENT_TYPE_OF, Preferences, RetryPolicy, Verdic
 from shared.events import Envelope, NotificationReplayRequested
 from shared.inbox_feed import InboxItem, InboxPublisher
 from shared.models import Notification
-from shared.models.base import utcnow
+from shared.models.base import new_id, utcnow
 from shared.outbox import claim
 
 __all__ = ["CONSUMER", "DeliveryFailed", "deliver", "handle", "record"]
@@ -171,6 +171,10 @@ def record(
             prefs = _preferences(session, recipient)
             for row in _rows(recipient, channels, prefs, urgency=context["urgency"], now=now):
                 note = Notification(
+                    # Set here rather than at the flush: one flush at commit writes every
+                    # row of the event in one statement per table.
+                    id=new_id(),
+                    created_at=utcnow(),
                     dedup_key=f"{envelope.id}:{recipient.key}:{row.channel}",
                     event_id=envelope.id,
                     kind=recipient.kind,
@@ -191,7 +195,6 @@ def record(
                     note.state, note.attempts, note.lease_until = "sending", 1, utcnow() + lease
                     recorded.leased.append(Leased(note, str(context["tracking_code"])))
                 session.add(note)
-                session.flush()
                 if row.channel == INAPP:
                     timeline(session, note, "notification_delivered")
                     recorded.pushes.append((recipient.key, _inbox_item(note, recipient, context)))

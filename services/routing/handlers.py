@@ -92,6 +92,7 @@ def route_case(
         rules=routing.rules.get(session),
         directory=directory,
     )
+    made = []
     for position, decision in enumerate(decisions):
         # One microsecond apart: the tasks keep the rules' order wherever they are listed
         # by creation time.
@@ -99,7 +100,9 @@ def route_case(
         referral = new_referral(case, decision, now=created)
         session.add(referral)
         _settle(session, case, referral, decision, now=now, routing=routing)
-    refresh_case_status(session, case)
+        made.append(referral)
+    # A case still "received" has no task yet (the case row is locked): these are all.
+    refresh_case_status(session, case, tasks=made)
     return decisions
 
 
