@@ -139,11 +139,12 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     }
 
 
-def publish(app: Celery, envelope: Envelope) -> int:
+def publish(app: Celery, envelope: Envelope, *, producer: Any = None) -> int:
     """Send an envelope to every subscriber of its type; return how many got it.
 
     The task id is the event id and consumer, which makes redeliveries easy to follow
-    in logs; deduplication itself happens in the consumer (processed_events).
+    in logs; deduplication itself happens in the consumer (processed_events). A caller
+    sending many passes one `producer` (app.producer_or_acquire()) for all of them.
     """
     body = envelope.model_dump(mode="json")
     subscribers = SUBSCRIPTIONS.get(envelope.type, ())
@@ -155,6 +156,7 @@ def publish(app: Celery, envelope: Envelope) -> int:
             task_id=f"{envelope.id}:{sub.consumer}",
             retry=True,
             retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
+            producer=producer,
         )
     return len(subscribers)
 

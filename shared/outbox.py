@@ -93,28 +93,47 @@ def claim(session: Session, *, consumer: str, event_id: uuid.UUID) -> bool:
 
 def relay_once(*, uow_factory: UowFactory, app: Celery, batch_size: int) -> int:
     """Publish one batch of unpublished events; return how many were published."""
-    published = 0
+    tried: list[int] = []
+    sent: list[int] = []
     with uow_factory() as uow:
-        rows = uow.session.scalars(
-            select(OutboxEvent)
+        rows = uow.session.execute(
+            select(OutboxEvent.id, OutboxEvent.envelope)
             .where(OutboxEvent.published_at.is_(None))
             .order_by(OutboxEvent.id)
             .limit(batch_size)
             .with_for_update(skip_locked=True)
         ).all()
         try:
-            for row in rows:
-                row.attempts += 1
-                envelope = Envelope.model_validate(row.envelope)
-                with logcontext.correlated(envelope.correlation_id):
-                    sent = bus.publish(app, envelope)
-                    log.info("published %s %s to %d consumer(s)", envelope.type, envelope.id, sent)
-                row.published_at = utcnow()
-                published += 1
+            if rows:
+                with app.producer_or_acquire() as producer:  # one producer for the batch
+                    for row_id, raw in rows:
+                        tried.append(row_id)
+                        envelope = Envelope.model_validate(raw)
+                        with logcontext.correlated(envelope.correlation_id):
+                            count = bus.publish(app, envelope, producer=producer)
+                            log.info(
+                                "published %s %s to %d consumer(s)",
+                                envelope.type,
+                                envelope.id,
+                                count,
+                            )
+                        sent.append(row_id)
         finally:
             # Keep what went out even when the broker fails half-way through the batch.
+            if tried:
+                uow.session.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.id.in_(tried))
+                    .values(attempts=OutboxEvent.attempts + 1)
+                )
+            if sent:
+                uow.session.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.id.in_(sent))
+                    .values(published_at=utcnow())
+                )
             uow.commit()
-    return published
+    return len(sent)
 
 
 def republish_stuck_cases(*, uow_factory: UowFactory, older_than: timedelta) -> int:

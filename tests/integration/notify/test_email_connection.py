@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
@@ -22,9 +23,11 @@ class Receiver:
 
     def __init__(self) -> None:
         self.got: list[tuple[str, tuple[str, int]]] = []
+        self.raw: list[bytes] = []
         self.lock = threading.Lock()
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.raw.append(envelope.content)
         content = envelope.content.decode()
         mid = next(line for line in content.splitlines() if line.startswith("Message-ID:"))
         with self.lock:
@@ -129,3 +132,18 @@ def test_each_thread_has_its_own_connection(server: Server) -> None:
         thread.join()
     assert len(server.receiver.got) == 9
     assert server.receiver.connections() == 3
+
+
+def test_words_beyond_ascii_arrive_intact(server: Server) -> None:
+    channel = email_channel(server.port)
+    subject = "Tugas baru SKB-2611-ABCD: Lansia terlantar di Désa Kalisétail — segera"
+    body = "Yth. Koordinator,\nMohon tindak lanjut kasus di Désa Kalisétail.\n"
+    channel.send(OutgoingMessage("note-u", "tksk@sekber.example", subject, body, "id"))
+    channel.close()
+    [raw] = server.receiver.raw
+    mail = message_from_bytes(raw, policy=policy.default)
+    assert mail["Subject"] == subject
+    assert mail.get_content() == body
+    assert mail["Content-Language"] == "id"
+    assert mail["Message-ID"] == "<note-u@sekber.local>"
+    assert mail["Date"] is not None
