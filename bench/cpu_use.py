@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Mapping
 from pathlib import Path
 
 TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
@@ -38,10 +37,15 @@ def role(cmdline: str, *, pid: int, own_pid: int, redis_port: int | None) -> str
     return None
 
 
-def snapshot(*, redis_port: int | None = None) -> dict[str, float]:
-    """CPU seconds (user + system) so far of every process with a role, summed by role."""
+Snapshot = dict[int, tuple[str, float]]  # pid -> (role, CPU seconds)
+
+
+def snapshot(*, redis_port: int | None = None) -> Snapshot:
+    """CPU seconds so far of every process with a role: its own user and system time and
+    that of its children it has reaped (so a PostgreSQL backend or a pool child that ends
+    moves into its parent's count instead of vanishing)."""
     own = os.getpid()
-    totals: dict[str, float] = defaultdict(float)
+    found: Snapshot = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit():
             continue
@@ -50,24 +54,25 @@ def snapshot(*, redis_port: int | None = None) -> dict[str, float]:
             stat = (entry / "stat").read_text()
         except OSError:
             continue  # gone meanwhile
-        name = role(cmdline.strip(), pid=int(entry.name), own_pid=own, redis_port=redis_port)
+        pid = int(entry.name)
+        name = role(cmdline.strip(), pid=pid, own_pid=own, redis_port=redis_port)
         if name is None:
             continue
         fields = stat.rsplit(")", 1)[1].split()
-        totals[name] += (int(fields[11]) + int(fields[12])) / TICKS  # utime, stime
-    return dict(totals)
+        # utime, stime, cutime, cstime
+        found[pid] = (name, sum(int(fields[i]) for i in (11, 12, 13, 14)) / TICKS)
+    return found
 
 
-def per_item_ms(
-    before: Mapping[str, float], after: Mapping[str, float], items: int
-) -> dict[str, float]:
-    """Milliseconds of CPU per item for each role, and their total; processes that ended
-    in between are left out (their time is gone with them)."""
-    spent = {
-        name: (after[name] - before.get(name, 0.0)) * 1000 / max(items, 1)
-        for name in after
-        if after[name] >= before.get(name, 0.0)
-    }
+def per_item_ms(before: Snapshot, after: Snapshot, items: int) -> dict[str, float]:
+    """Milliseconds of CPU per item for each role, and their total. A process that ended
+    in between counts only where its parent reaped it (PostgreSQL's postmaster, a pool's
+    parent); the baselines' processes are measured while they run."""
+    spent: dict[str, float] = defaultdict(float)
+    for pid, (name, seconds) in after.items():
+        earlier = before.get(pid)
+        start = earlier[1] if earlier is not None and earlier[0] == name else 0.0
+        spent[name] += max(seconds - start, 0.0) * 1000 / max(items, 1)
     ordered = dict(sorted(spent.items(), key=lambda kv: -kv[1]))
     ordered["total"] = sum(spent.values())
     return ordered
