@@ -11,7 +11,7 @@ from services.notify import handlers, sweep
 from services.notify.channels.base import Channel
 from shared.db import UowFactory
 from shared.domain.notice import RetryPolicy
-from shared.events import ReferralDeadlineApproaching
+from shared.events import Envelope, ReferralDeadlineApproaching
 from tests.e2e.stack import SmtpServer
 from tests.integration.notify import scenes
 from tests.integration.notify.conftest import BASE_URL, MAX_ATTEMPTS, email_channel
@@ -19,9 +19,8 @@ from tests.integration.notify.conftest import BASE_URL, MAX_ATTEMPTS, email_chan
 VILLAGE = "73.01.01.1003"  # Benteng Selatan, Kepulauan Selayar
 
 
-def test_a_refused_mail_is_retried_and_sent_once_while_the_inbox_entry_stands(
-    uow_factory: UowFactory, smtp: SmtpServer, channels: dict[str, Channel]
-) -> None:
+def reminder(uow_factory: UowFactory) -> tuple[scenes.Scene, Envelope]:
+    """A TKSK's open task and the reminder of its acceptance deadline (in-app + e-mail)."""
     tksk = scenes.coordinator(uow_factory, pillar="TKSK", region="73.01.01")
     scene = scenes.open_case(uow_factory, village=VILLAGE, assigned_to=tksk)
     envelope = scenes.wrap(
@@ -33,6 +32,13 @@ def test_a_refused_mail_is_retried_and_sent_once_while_the_inbox_entry_stands(
             due_at=datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
         ),
     )
+    return scene, envelope
+
+
+def test_a_refused_mail_is_retried_and_sent_once_while_the_inbox_entry_stands(
+    uow_factory: UowFactory, smtp: SmtpServer, channels: dict[str, Channel]
+) -> None:
+    scene, envelope = reminder(uow_factory)
     down = {"email": email_channel(free_port())}  # nothing listens there
 
     def handle(with_channels: dict[str, Channel]) -> None:
@@ -63,17 +69,7 @@ def test_a_refused_mail_is_retried_and_sent_once_while_the_inbox_entry_stands(
 def test_rows_the_task_had_no_time_for_go_back_to_the_sweep_due_now(
     uow_factory: UowFactory, smtp: SmtpServer, channels: dict[str, Channel]
 ) -> None:
-    tksk = scenes.coordinator(uow_factory, pillar="TKSK", region="73.01.01")
-    scene = scenes.open_case(uow_factory, village=VILLAGE, assigned_to=tksk)
-    envelope = scenes.wrap(
-        scene,
-        ReferralDeadlineApproaching(
-            case_id=scene.case_id,
-            referral_id=scene.referral_id,
-            step="accept",
-            due_at=datetime(2026, 11, 27, 10, 0, tzinfo=UTC),
-        ),
-    )
+    scene, envelope = reminder(uow_factory)
     handlers.handle(
         uow_factory=uow_factory,
         envelope=envelope,
