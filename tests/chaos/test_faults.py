@@ -19,6 +19,8 @@ from tests.chaos.load import Load
 from tests.chaos.servers import PgCluster
 
 REDELIVERY_WITHIN = 15.0  # seconds, for a message held by a worker that died
+# The notify worker's threads (services/notify/worker.py): sends in flight at once.
+NOTIFY_THREADS = 4
 REDIS_DOWN_FOR = 30.0
 
 
@@ -50,11 +52,16 @@ def test_a_routing_worker_killed_with_sigkill_loses_and_repeats_nothing(harness:
     assert counts.extra["_restored_s"] <= REDELIVERY_WITHIN
 
 
-def test_a_notify_worker_killed_with_sigkill_loses_and_repeats_nothing(harness: Harness) -> None:
+def test_a_notify_worker_killed_with_sigkill_loses_nothing_and_repeats_only_sends_in_flight(
+    harness: Harness,
+) -> None:
     counts = harness.run(
         "notify worker SIGKILL", lambda h, _: _kill_worker(h, "notify", bus.QUEUE_NOTIFY)
     )
-    assert counts.problems() == []
+    # The documented at-least-once edge: a send a receiver took just before the kill, not
+    # yet marked sent, goes again after its lease, with the same Message-ID / webhook-id.
+    # At most one such send per notify thread.
+    assert counts.problems(repeats_allowed=NOTIFY_THREADS) == []
     assert counts.extra["_held"] > 0, "the worker held no message when killed"
     assert counts.extra["_restored_s"] <= REDELIVERY_WITHIN
 
