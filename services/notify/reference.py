@@ -10,23 +10,15 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from shared.domain import categories, pillars
 from shared.models import Category, Pillar, Region
 
 KEEP_SECONDS = 300.0
-
-
-@dataclass(frozen=True, slots=True)
-class Named:
-    code: str
-    name_id: str
-    name_en: str
-    sees_identity: bool = True
 
 
 class _Kept:
@@ -54,22 +46,22 @@ class _Kept:
 _kept = _Kept()
 
 
-def category(session: Session, code: str) -> Named:
-    def load() -> Named:
+def category(session: Session, code: str) -> categories.Category:
+    def load() -> categories.Category:
         row = session.get_one(Category, code)
-        return Named(row.code, row.name_id, row.name_en)
+        return categories.Category(row.code, row.name_id, row.name_en, row.is_child)
 
-    named: Named = _kept.get(session, "category", code, load)
-    return named
+    kept: categories.Category = _kept.get(session, "category", code, load)
+    return kept
 
 
-def pillar(session: Session, code: str) -> Named:
-    def load() -> Named:
+def pillar(session: Session, code: str) -> pillars.Pillar:
+    def load() -> pillars.Pillar:
         row = session.get_one(Pillar, code)
-        return Named(row.code, row.name_id, row.name_en, row.sees_identity)
+        return pillars.Pillar(row.code, row.name_id, row.name_en, row.sees_identity)
 
-    named: Named = _kept.get(session, "pillar", code, load)
-    return named
+    kept: pillars.Pillar = _kept.get(session, "pillar", code, load)
+    return kept
 
 
 def region_names(session: Session, codes: tuple[str, ...]) -> dict[str, str]:
