@@ -23,6 +23,7 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from shared.budget import Budget
 from shared.db import UowFactory
 from shared.domain import deadline_actions as watch
 from shared.domain.deadlines import DeadlinePolicy, Step
@@ -86,10 +87,10 @@ def scan_deadlines(
     report = ScanReport()
     failed: dict[uuid.UUID, Exception] = {}
     after: uuid.UUID | None = None
-    started, handled, stopped = clock(), 0, False
+    budget, handled, stopped = Budget(budget_seconds, clock=clock), 0, False
 
     def spent() -> bool:
-        return handled > 0 and budget_seconds is not None and clock() - started >= budget_seconds
+        return budget.spent(handled)
 
     while not (stopped := spent()):
         rows = _candidates(uow_factory, policy=policy, now=now, after=after, batch=batch)

@@ -30,6 +30,7 @@ from services.notify.context import case_context
 from services.notify.delivery import DEFAULT_LEASE, DIGEST, deliver
 from services.notify.wording import URGENCY_ID, local_time
 from shared import preferences
+from shared.budget import Budget
 from shared.db import UowFactory
 from shared.domain.notice import RetryPolicy, digest_due, local_day, quiet_until
 from shared.models import Case, Coordinator, Notification
@@ -69,7 +70,7 @@ def send_digests(
     """Make today's digests if it is time, send them; return how many were made."""
     if not digest_due(now, hour=hour):
         return 0
-    started = clock()
+    budget = Budget(budget_seconds, clock=clock)
     with uow_factory() as uow:
         groups = list(
             dict.fromkeys(
@@ -84,7 +85,7 @@ def send_digests(
         )
     made = 0
     for done, group in enumerate(groups):
-        if done and budget_seconds is not None and clock() - started >= budget_seconds:
+        if budget.spent(done):
             log.warning(
                 "digests stopped after their budget of %.1fs with %d recipient channel(s) "
                 "left; the next run makes and sends theirs",

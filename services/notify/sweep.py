@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from services.notify.channels.base import Channel
 from services.notify.delivery import DEFAULT_LEASE, deliver
+from shared.budget import Budget
 from shared.db import UowFactory
 from shared.domain.notice import INAPP, RetryPolicy
 from shared.models import Notification
@@ -65,11 +66,11 @@ def sweep(
 ) -> int:
     """Send what is due; return how many rows were tried. A failure is scheduled for its
     next retry (never retried by this task)."""
-    started = clock()
+    budget = Budget(budget_seconds, clock=clock)
     with uow_factory() as uow:
         ids = due(uow.session, now=now)
     for tried, notification_id in enumerate(ids):
-        if tried and budget_seconds is not None and clock() - started >= budget_seconds:
+        if budget.spent(tried):
             log.warning(
                 "notify sweep stopped after its budget of %.1fs with %d due row(s) left; "
                 "the next sweep sends them",
