@@ -13,6 +13,7 @@ from typing import Any
 
 from celery import Celery
 
+from shared import broker_transport
 from shared.config import Settings
 from shared.events import Envelope
 
@@ -86,6 +87,7 @@ def make_celery(settings: Settings, *, name: str) -> Celery:
     }
     if settings.broker_key_prefix:
         transport["global_keyprefix"] = settings.broker_key_prefix
+    scheme = settings.redis_url.partition("://")[0]
     app.conf.update(
         task_serializer="json",
         accept_content=["json"],
@@ -102,6 +104,7 @@ def make_celery(settings: Settings, *, name: str) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         broker_transport_options=transport,
+        broker_transport=broker_transport.TRANSPORT if scheme in ("redis", "rediss") else None,
         visibility_timeout=vt,
         result_backend_transport_options={"visibility_timeout": vt},
         task_default_queue=QUEUE_ROUTING,

@@ -1,0 +1,61 @@
+"""A bare Celery app on Sekber's bus settings, for tests of the broker itself: one task that
+holds its message until told to let go, one that leaves a mark. Its worker runs as
+`python -m tests.support.broker_app POOL` with the same worker arguments as Sekber's own.
+
+SEKBER_TEST_BROKER_URL names the Redis; SEKBER_TEST_BROKER_DIR the directory where the
+tasks leave their files.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from pathlib import Path
+
+from celery import Celery
+
+from shared import bus
+from shared.config import Settings
+
+HOLD_SECONDS = 30.0
+QUEUE = "broker-test"
+HOLD = "broker_test.hold"
+MARK = "broker_test.mark"
+
+
+def make_app(broker_url: str, files: Path) -> Celery:
+    app = bus.make_celery(Settings(redis_url=broker_url, broker_key_prefix=""), name="broker-test")
+
+    def append(name: str, line: str) -> None:
+        with (files / name).open("a") as f:
+            f.write(line + "\n")
+
+    @app.task(name=HOLD)
+    def hold(n: int) -> None:
+        """Start, then wait (at most HOLD_SECONDS) until the file `release` exists."""
+        append("started", str(n))
+        deadline = time.monotonic() + HOLD_SECONDS
+        while not (files / "release").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        append("done", str(n))
+
+    @app.task(name=MARK)
+    def mark(n: int) -> None:
+        append("marks", str(n))
+
+    return app
+
+
+if __name__ == "__main__":
+    make_app(
+        os.environ["SEKBER_TEST_BROKER_URL"], Path(os.environ["SEKBER_TEST_BROKER_DIR"])
+    ).worker_main(
+        bus.worker_argv(
+            queue=QUEUE,
+            name=f"broker-test-{sys.argv[1]}",
+            pool=sys.argv[1],
+            concurrency=2,
+            loglevel="INFO",
+        )
+    )
