@@ -67,10 +67,8 @@ def main(argv: list[str]) -> None:
         return
     app = chain_app(arg)
     queue, pool, concurrency = (HOP1, "prefork", 2) if what == "hop1" else (HOP2, "threads", 4)
-    app.worker_main(
-        bus.worker_argv(
-            queue=queue, name=what, pool=pool, concurrency=concurrency, loglevel="WARNING"
-        )
+    bus.run_worker(
+        app, queue=queue, name=what, pool=pool, concurrency=concurrency, loglevel="WARNING"
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
+import sys
 import tempfile
 import threading
 from datetime import timedelta
@@ -49,7 +50,7 @@ def routing() -> None:
             )
         from services.routing import worker
 
-        worker.run(settings)
+        sys.exit(worker.run(settings))
 
 
 def notify() -> None:
@@ -58,7 +59,7 @@ def notify() -> None:
 
     settings = get_settings()
     logs.configure(settings.log_level, name="notify", fmt=settings.effective_log_format)
-    worker.run(settings)
+    sys.exit(worker.run(settings))
 
 
 def relay() -> None:

@@ -15,7 +15,9 @@ the messages the channel held given back if Redis answers, else left in Redis's 
 index for the visibility-timeout sweep (as after any crash), the channel marked closed,
 so the second close does nothing.
 
-Used for `redis://` and `rediss://` broker URLs (bus.make_celery sets broker_transport).
+Used for `redis://` and `rediss://` broker URLs: bus.make_celery registers it under the
+name `sekber-redis` (how kombu names it in the worker's "Connected to" line) and sets it
+as the broker transport.
 """
 
 from __future__ import annotations
@@ -23,11 +25,18 @@ from __future__ import annotations
 import logging
 from queue import Empty
 
+from kombu.transport import TRANSPORT_ALIASES
 from kombu.transport import redis as kombu_redis
 
 log = logging.getLogger(__name__)
 
-TRANSPORT = "shared.broker_transport:Transport"
+NAME = "sekber-redis"
+
+
+def register() -> str:
+    """Make the transport known to kombu by NAME (again is harmless); return NAME."""
+    TRANSPORT_ALIASES[NAME] = f"{__name__}:Transport"
+    return NAME
 
 
 class Channel(kombu_redis.Channel):

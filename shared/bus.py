@@ -29,6 +29,12 @@ TASK_SCAN_DEADLINES = "sekber.routing.scan_deadlines"
 TASK_NOTIFY_SWEEP = "sekber.notify.sweep"
 TASK_NOTIFY_DIGESTS = "sekber.notify.send_digests"
 NOTIFY_DIGEST_CHECK_SECONDS = 300.0
+# The lock each worker's restore sweep takes in Redis expires after this (kombu: 300 s). A
+# sweep holds it for milliseconds, but one that Redis dies in the middle of stays in the
+# append-only file, and no sweep ran until it expired: messages a crash left unacknowledged
+# came back after five minutes, not 13 s. Two sweeps at once are harmless: each restore
+# is a transaction that moves a message only if it is still unacknowledged.
+UNACKED_MUTEX_EXPIRE_SECONDS = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,7 @@ def make_celery(settings: Settings, *, name: str) -> Celery:
         "visibility_timeout": vt,
         "unacked_restore_interval": settings.unacked_restore_interval_seconds,
         "unacked_restore_throttle": 1,
+        "unacked_mutex_expire": UNACKED_MUTEX_EXPIRE_SECONDS,
         "socket_keepalive": True,
         "health_check_interval": 25,
     }
@@ -104,7 +111,7 @@ def make_celery(settings: Settings, *, name: str) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         broker_transport_options=transport,
-        broker_transport=broker_transport.TRANSPORT if scheme in ("redis", "rediss") else None,
+        broker_transport=broker_transport.register() if scheme in ("redis", "rediss") else None,
         visibility_timeout=vt,
         result_backend_transport_options={"visibility_timeout": vt},
         task_default_queue=QUEUE_ROUTING,
@@ -162,6 +169,34 @@ def publish(app: Celery, envelope: Envelope, *, producer: Any = None) -> int:
             producer=producer,
         )
     return len(subscribers)
+
+
+def run_worker(
+    app: Celery, *, queue: str, name: str, pool: str, concurrency: int, loglevel: str
+) -> int:
+    """Run `celery worker` with Sekber's arguments until it stops; return its exit code.
+
+    Celery's worker_main drops the code (a worker that stopped on an error would exit 0
+    and look like a clean stop to its orchestrator): it is read from the worker as it
+    shuts down.
+    """
+    from celery import signals
+
+    codes: list[int] = []
+
+    def remember(sender: Any, **_: Any) -> None:
+        codes.append(int(getattr(sender, "exitcode", None) or 0))
+
+    signals.worker_shutdown.connect(remember, weak=False)
+    try:
+        app.worker_main(
+            worker_argv(
+                queue=queue, name=name, pool=pool, concurrency=concurrency, loglevel=loglevel
+            )
+        )
+    finally:
+        signals.worker_shutdown.disconnect(remember)
+    return codes[-1] if codes else 0
 
 
 def worker_argv(*, queue: str, name: str, pool: str, concurrency: int, loglevel: str) -> list[str]:

@@ -40,6 +40,10 @@ class Settings(BaseSettings):
     # SOFT_LIMIT_MARGIN_SECONDS earlier.
     task_time_limit_seconds: int = Field(default=10, ge=SOFT_LIMIT_MARGIN_SECONDS + 1)
     unacked_restore_interval_seconds: float = Field(default=1.0, gt=0)
+    # A worker that took no message this long while messages waited in its queue (for at
+    # least two task time limits) stops itself, so that a fresh one starts
+    # (shared/consumer_watch.py).
+    consumer_stall_seconds: float = Field(default=60.0, gt=0)
     # Prefix for every broker key, so several deployments (or test runs) can share a Redis.
     broker_key_prefix: str = ""
 
@@ -172,6 +176,12 @@ class Settings(BaseSettings):
                 f"SEKBER_TASK_TIME_LIMIT_SECONDS ({limit}) must be below "
                 f"SEKBER_VISIBILITY_TIMEOUT_SECONDS ({vt}): a task still running when the "
                 "visibility timeout ends is handed to a second worker"
+            )
+        if self.consumer_stall_seconds < 2 * limit:
+            raise ValueError(
+                f"SEKBER_CONSUMER_STALL_SECONDS ({self.consumer_stall_seconds:g}) must be at "
+                f"least twice SEKBER_TASK_TIME_LIMIT_SECONDS ({limit}): a worker whose pool "
+                "is busy takes no message for up to one time limit"
             )
         for name, seconds in self.channel_timeouts.items():
             if seconds >= soft:

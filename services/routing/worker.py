@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.routing import handlers, tasks
-from shared import bus, heartbeat
+from shared import bus, consumer_watch, heartbeat
 from shared import metrics as worker_metrics
 from shared.config import Settings
 from shared.db import uow_factory_for
@@ -11,7 +11,7 @@ from shared.directory import SnapshotCache
 from shared.domain import deadlines
 
 
-def run(settings: Settings, *, concurrency: int = 2) -> None:
+def run(settings: Settings, *, concurrency: int = 2) -> int:
     app = bus.make_celery(settings, name="sekber-routing")
     # Routing's prefork children count in multiprocess mode (set up by the caller) and
     # this parent serves the sum; notify runs threads in one process.
@@ -30,12 +30,12 @@ def run(settings: Settings, *, concurrency: int = 2) -> None:
         limits=bus.task_limits(settings),
     )
     heartbeat.install_in_worker(app, settings, service="routing")
-    app.worker_main(
-        bus.worker_argv(
-            queue=bus.QUEUE_ROUTING,
-            name="routing",
-            pool="prefork",
-            concurrency=concurrency,
-            loglevel=settings.log_level,
-        )
+    consumer_watch.install(app, settings, queue=bus.QUEUE_ROUTING)
+    return bus.run_worker(
+        app,
+        queue=bus.QUEUE_ROUTING,
+        name="routing",
+        pool="prefork",
+        concurrency=concurrency,
+        loglevel=settings.log_level,
     )

@@ -58,7 +58,9 @@ class Harness:
         finally:
             submitting.join()
         submitted_s = time.monotonic() - started
-        quiet_after = ledger.wait_quiet(self.stack, self.uow_factory, prefix, timeout=QUIET_TIMEOUT)
+        quiet_after, settled = ledger.wait_quiet(
+            self.stack, self.uow_factory, prefix, timeout=QUIET_TIMEOUT
+        )
         extra = {
             **extra,
             "submitting took": f"{submitted_s:.1f} s "
@@ -73,6 +75,7 @@ class Harness:
             smtp=self.smtp,
             webhook=self.webhook,
             quiet_after=quiet_after,
+            settled=settled,
             extra=extra,
         )
         print(counts.report())

@@ -75,6 +75,9 @@ class Counts:
     email: dict[str, int]
     webhook: dict[str, int]
     quiet_after: float
+    # Quiet came within the harness's timeout: nothing left in the queues, the unacked set
+    # or the outbox, no notification waiting.
+    settled: bool = True
     extra: dict[str, Any] = field(default_factory=dict)
 
     def problems(self, *, repeats_allowed: int = 0) -> list[str]:
@@ -103,6 +106,7 @@ class Counts:
             "no e-mail received twice": mail["twice"] <= repeats_allowed,
             "every webhook received": hook["missing"] == 0,
             "no webhook received twice": hook["twice"] <= repeats_allowed,
+            "everything settled (queues, unacked set, outbox)": self.settled,
         }
         return [name for name, held in checks.items() if not held]
 
@@ -116,7 +120,9 @@ class Counts:
             "  notifications: " + ", ".join(f"{k}={v}" for k, v in self.notifications.items()),
             "  SMTP receiver: " + ", ".join(f"{k}={v}" for k, v in self.email.items()),
             "  webhook receiver: " + ", ".join(f"{k}={v}" for k, v in self.webhook.items()),
-            f"  quiet {self.quiet_after:.1f} s after the last 201",
+            f"  quiet {self.quiet_after:.1f} s after the last 201"
+            if self.settled
+            else f"  NOT quiet {self.quiet_after:.1f} s after the last 201",
         ]
         lines += [f"  {k}: {v}" for k, v in self.extra.items() if not k.startswith("_")]
         broken = self.problems()
@@ -165,17 +171,19 @@ def quiet(stack: Stack, uow_factory: UowFactory, prefix: str) -> bool:
     )
 
 
-def wait_quiet(stack: Stack, uow_factory: UowFactory, prefix: str, *, timeout: float) -> float:
-    """Seconds until quiet twice in a row 2 s apart; at the timeout, give up and count anyway
-    (the counts then say what is missing)."""
+def wait_quiet(
+    stack: Stack, uow_factory: UowFactory, prefix: str, *, timeout: float
+) -> tuple[float, bool]:
+    """Seconds until quiet twice in a row 2 s apart, and whether that came; at the timeout,
+    give up and count anyway (the counts then say what is missing)."""
     started = time.monotonic()
     streak = 0
     while time.monotonic() - started < timeout:
         streak = streak + 1 if quiet(stack, uow_factory, prefix) else 0
         if streak >= 2:
-            break
+            return time.monotonic() - started, True
         time.sleep(2)
-    return time.monotonic() - started
+    return time.monotonic() - started, False
 
 
 def count(
@@ -188,6 +196,7 @@ def count(
     smtp: SmtpServer,
     webhook: WebhookReceiver,
     quiet_after: float,
+    settled: bool = True,
     extra: dict[str, Any] | None = None,
 ) -> Counts:
     params = {"prefix": prefix + "%", "routing_events": list(ROUTING_EVENTS)}
@@ -251,5 +260,6 @@ def count(
             "unknown": sum(v for k, v in got_hooks.items() if k not in hooks),
         },
         quiet_after=quiet_after,
+        settled=settled,
         extra=dict(extra or {}),
     )

@@ -1,6 +1,7 @@
 """A bare Celery app on Sekber's bus settings, for tests of the broker itself: one task that
 holds its message until told to let go, one that leaves a mark. Its worker runs as
-`python -m tests.support.broker_app POOL` with the same worker arguments as Sekber's own.
+`python -m tests.support.broker_app POOL` with the same worker arguments as Sekber's own,
+and the same watch on its consuming.
 
 SEKBER_TEST_BROKER_URL names the Redis; SEKBER_TEST_BROKER_DIR the directory where the
 tasks leave their files.
@@ -15,7 +16,7 @@ from pathlib import Path
 
 from celery import Celery
 
-from shared import bus
+from shared import bus, consumer_watch
 from shared.config import Settings
 
 HOLD_SECONDS = 30.0
@@ -24,8 +25,13 @@ HOLD = "broker_test.hold"
 MARK = "broker_test.mark"
 
 
+def settings_for(broker_url: str) -> Settings:
+    """Sekber's settings (timings from the SEKBER_* environment) on this Redis."""
+    return Settings(redis_url=broker_url, broker_key_prefix="")
+
+
 def make_app(broker_url: str, files: Path) -> Celery:
-    app = bus.make_celery(Settings(redis_url=broker_url, broker_key_prefix=""), name="broker-test")
+    app = bus.make_celery(settings_for(broker_url), name="broker-test")
 
     def append(name: str, line: str) -> None:
         with (files / name).open("a") as f:
@@ -48,14 +54,15 @@ def make_app(broker_url: str, files: Path) -> Celery:
 
 
 if __name__ == "__main__":
-    make_app(
-        os.environ["SEKBER_TEST_BROKER_URL"], Path(os.environ["SEKBER_TEST_BROKER_DIR"])
-    ).worker_main(
-        bus.worker_argv(
-            queue=QUEUE,
-            name=f"broker-test-{sys.argv[1]}",
-            pool=sys.argv[1],
-            concurrency=2,
-            loglevel="INFO",
-        )
+    url = os.environ["SEKBER_TEST_BROKER_URL"]
+    worker_app = make_app(url, Path(os.environ["SEKBER_TEST_BROKER_DIR"]))
+    consumer_watch.install(worker_app, settings_for(url), queue=QUEUE)
+    code = bus.run_worker(
+        worker_app,
+        queue=QUEUE,
+        name=f"broker-test-{sys.argv[1]}",
+        pool=sys.argv[1],
+        concurrency=2,
+        loglevel="INFO",
     )
+    sys.exit(code)
