@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 
 # How long the worker's loop gets to begin the shutdown before a SIGTERM does.
 STOP_FALLBACK_SECONDS = 30.0
+# While the worker reconnects, messages may wait this long before it counts as stalled:
+# Celery waits up to 30 s between attempts after a long outage (kombu's interval_max).
+RECONNECT_GRACE_SECONDS = 90.0
 
 
 @dataclass
@@ -42,7 +45,8 @@ class ConsumingWatch:
     """When a worker counts as stalled; fed with monotonic times.
 
     stalled: messages have waited in the queue at every look since `waiting_since`, for at
-    least `waiting_for`, and the worker took none for at least `stall_after`.
+    least `waiting_for` (RECONNECT_GRACE_SECONDS while the worker is not connected), and
+    the worker took none for at least `stall_after`.
     """
 
     stall_after: float
@@ -53,17 +57,16 @@ class ConsumingWatch:
     def taken(self, now: float) -> None:
         self.last_taken = now
 
-    def look(self, *, now: float, waiting: int | None) -> bool:
-        """Record one look at the queue (None: Redis did not answer); True when stalled."""
+    def look(self, *, now: float, waiting: int | None, connected: bool = True) -> bool:
+        """Record one look at the queue (None: Redis did not answer) and whether the worker
+        is connected to it; True when stalled."""
         if not waiting:
             self.waiting_since = None
             return False
         if self.waiting_since is None:
             self.waiting_since = now
-        return (
-            now - self.waiting_since >= self.waiting_for
-            and now - self.last_taken >= self.stall_after
-        )
+        patience = self.waiting_for if connected else max(self.waiting_for, RECONNECT_GRACE_SECONDS)
+        return now - self.waiting_since >= patience and now - self.last_taken >= self.stall_after
 
 
 def install(app: Celery, settings: Settings, *, queue: str) -> None:
@@ -91,8 +94,15 @@ def install(app: Celery, settings: Settings, *, queue: str) -> None:
             super().__init__(parent, **kwargs)
             self._stop = threading.Event()
             self._thread: threading.Thread | None = None
+            self._worker: Any = None
+
+        def connected(self) -> bool:
+            """The worker's consumer has a broker connection (None while it reconnects)."""
+            consumer = getattr(self._worker, "consumer", None)
+            return getattr(consumer, "connection", None) is not None
 
         def start(self, parent: Any) -> None:
+            self._worker = parent
             watch.taken(time.monotonic())  # the clock starts when the worker does
             self._thread = threading.Thread(target=self._run, name="consumer-watch", daemon=True)
             self._thread.start()
@@ -112,7 +122,8 @@ def install(app: Celery, settings: Settings, *, queue: str) -> None:
                         waiting: int | None = int(client.llen(key))
                     except redis.RedisError:
                         waiting = None
-                    if watch.look(now=time.monotonic(), waiting=waiting):
+                    now = time.monotonic()
+                    if watch.look(now=now, waiting=waiting, connected=self.connected()):
                         log.error(
                             "%d messages wait in %s and this worker took none for %.0f s: "
                             "it no longer consumes; stopping it so that a fresh one starts",

@@ -45,6 +45,16 @@ def test_redis_not_answering_is_not_a_stall() -> None:
     assert not w.look(now=135.0, waiting=5)
 
 
+def test_a_worker_reconnecting_gets_the_time_celery_waits_between_attempts() -> None:
+    w = watch()
+    assert not w.look(now=100.0, waiting=5, connected=False)  # Redis is back, the worker
+    assert not w.look(now=180.0, waiting=5, connected=False)  # waits out its back-off
+    assert w.look(now=190.0, waiting=5, connected=False)  # 90 s: it will not come back
+    w = watch()
+    assert not w.look(now=100.0, waiting=5, connected=False)
+    assert w.look(now=120.0, waiting=5, connected=True)  # connected, and still takes none
+
+
 def test_a_message_taken_keeps_a_busy_queue_healthy() -> None:
     w = watch()
     for now in range(0, 600, 5):
