@@ -6,7 +6,7 @@ Redis gone that read raises, so the channel stays open and skips its clean-up. C
 closes the connection (detaching the transport) and closes the channel a second time, and
 that close needs connection details the transport no longer has: an AttributeError that is
 no connection error, so the worker stops with "Unrecoverable error". In
-tests/integration/shared/test_broker_transport.py both of Sekber's pools (prefork, threads)
+tests/integration/shared/test_broker_faults.py both of Sekber's pools (prefork, threads)
 stopped so at every kill without this class, and at none with it.
 
 Here a failed read of the pending BRPOP counts as what it is, a reply that will never come,

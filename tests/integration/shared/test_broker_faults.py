@@ -1,8 +1,13 @@
-"""A worker holding a message when Redis is killed reconnects to the restarted Redis and
-carries on, with both of Sekber's pools; the message it held is done, not lost.
+"""Broker faults with real worker processes (tests/support/broker_app.py, Sekber's bus
+settings and worker arguments) on a Redis of the test's own, really killed:
 
-Without shared.broker_transport the prefork worker stops at every such kill ("Unrecoverable
-error: AttributeError ... 'hostname'", kombu 5.7.0) and the threads worker at some.
+- a worker holding a message when Redis is killed reconnects to the restarted Redis and
+  carries on, with both of Sekber's pools, and the message it held is done, not lost
+  (without shared.broker_transport, kombu 5.7.0 stopped the prefork worker at every such
+  kill, "Unrecoverable error: AttributeError ... 'hostname'", and the threads one at some);
+- a worker alive but no longer consuming while messages wait stops itself (exit code 1);
+- a restore lock left in Redis by a crash does not hold redelivery past the visibility
+  timeout.
 """
 
 from __future__ import annotations
