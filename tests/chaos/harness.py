@@ -40,9 +40,11 @@ class Harness:
         inject: Callable[[Harness, Load], dict[str, Any]],
         *,
         at: float = 0.3,
+        repeats_allowed: int = 0,
     ) -> ledger.Counts:
         """Submit the referrals; when `at` of them are accepted, inject the fault (its
-        return value joins the report); wait until quiet and count."""
+        return value joins the report); wait until quiet and count. `repeats_allowed`: the
+        sends the fault may repeat (ledger.Counts)."""
         prefix = f"chaos-{uuid.uuid4().hex[:8]}-"
         load = Load(
             base_url=self.stack.base_url, villages=self.villages, total=self.referrals,
@@ -76,6 +78,7 @@ class Harness:
             webhook=self.webhook,
             quiet_after=quiet_after,
             settled=settled,
+            repeats_allowed=repeats_allowed,
             extra=extra,
         )
         print(counts.report())

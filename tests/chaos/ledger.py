@@ -78,13 +78,15 @@ class Counts:
     # Quiet came within the harness's timeout: nothing left in the queues, the unacked set
     # or the outbox, no notification waiting.
     settled: bool = True
+    # Sends the fault may repeat (a notify worker killed between a receiver taking a
+    # message and the row being marked sent: at most one per sending thread, each with the
+    # same Message-ID or webhook-id, docs/reliability.md).
+    repeats_allowed: int = 0
     extra: dict[str, Any] = field(default_factory=dict)
 
-    def problems(self, *, repeats_allowed: int = 0) -> list[str]:
-        """`repeats_allowed`: sends a fault may repeat (a notify worker killed between a
-        receiver taking a message and the row being marked sent: at most one per sending
-        thread, each with the same Message-ID or webhook-id, docs/reliability.md)."""
+    def problems(self) -> list[str]:
         db, n, mail, hook = self.db, self.notifications, self.email, self.webhook
+        repeats_allowed = self.repeats_allowed
         checks = {
             "every referral accepted (201)": self.accepted == self.submitted,
             "no client gave up": not self.client_errors,
@@ -126,7 +128,16 @@ class Counts:
         ]
         lines += [f"  {k}: {v}" for k, v in self.extra.items() if not k.startswith("_")]
         broken = self.problems()
-        lines.append("  BROKEN: " + "; ".join(broken) if broken else "  all promises kept")
+        repeated = self.email["twice"] + self.webhook["twice"]
+        if broken:
+            lines.append("  BROKEN: " + "; ".join(broken))
+        elif repeated:
+            lines.append(
+                f"  all promises kept ({repeated} sends repeated, in flight at the kill; "
+                f"at most {self.repeats_allowed} allowed)"
+            )
+        else:
+            lines.append("  all promises kept")
         return "\n".join(lines)
 
 
@@ -197,6 +208,7 @@ def count(
     webhook: WebhookReceiver,
     quiet_after: float,
     settled: bool = True,
+    repeats_allowed: int = 0,
     extra: dict[str, Any] | None = None,
 ) -> Counts:
     params = {"prefix": prefix + "%", "routing_events": list(ROUTING_EVENTS)}
@@ -261,5 +273,6 @@ def count(
         },
         quiet_after=quiet_after,
         settled=settled,
+        repeats_allowed=repeats_allowed,
         extra=dict(extra or {}),
     )
