@@ -134,7 +134,7 @@ class Counts:
         elif repeated:
             lines.append(
                 f"  all promises kept ({repeated} sends repeated, in flight at the kill; "
-                f"at most {self.repeats_allowed} allowed)"
+                f"at most {self.repeats_allowed} a channel allowed)"
             )
         else:
             lines.append("  all promises kept")
