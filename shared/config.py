@@ -17,6 +17,8 @@ SOFT_LIMIT_MARGIN_SECONDS = 2
 # A task's automatic retries wait at most this long (less when the visibility timeout
 # leaves less room, see task_retry_backoff_max_seconds).
 MAX_RETRY_BACKOFF_SECONDS = 20
+# A worker that takes nothing this long while messages wait stops itself (unless set).
+DEFAULT_CONSUMER_STALL_SECONDS = 60.0
 
 
 class Settings(BaseSettings):
@@ -42,8 +44,8 @@ class Settings(BaseSettings):
     unacked_restore_interval_seconds: float = Field(default=1.0, gt=0)
     # A worker that took no message this long while messages waited in its queue (for at
     # least two task time limits) stops itself, so that a fresh one starts
-    # (shared/consumer_watch.py).
-    consumer_stall_seconds: float = Field(default=60.0, gt=0)
+    # (shared/consumer_watch.py). Unset: 60 s, or two time limits when that is longer.
+    consumer_stall_seconds: float | None = Field(default=None, gt=0)
     # Prefix for every broker key, so several deployments (or test runs) can share a Redis.
     broker_key_prefix: str = ""
 
@@ -177,7 +179,7 @@ class Settings(BaseSettings):
                 f"SEKBER_VISIBILITY_TIMEOUT_SECONDS ({vt}): a task still running when the "
                 "visibility timeout ends is handed to a second worker"
             )
-        if self.consumer_stall_seconds < 2 * limit:
+        if self.consumer_stall_seconds is not None and self.consumer_stall_seconds < 2 * limit:
             raise ValueError(
                 f"SEKBER_CONSUMER_STALL_SECONDS ({self.consumer_stall_seconds:g}) must be at "
                 f"least twice SEKBER_TASK_TIME_LIMIT_SECONDS ({limit}): a worker whose pool "
@@ -197,6 +199,13 @@ class Settings(BaseSettings):
                     "its send, or a second sender takes it meanwhile"
                 )
         return self
+
+    @property
+    def consumer_stall_after_seconds(self) -> float:
+        """When a worker taking no message while messages wait counts as stalled."""
+        if self.consumer_stall_seconds is not None:
+            return self.consumer_stall_seconds
+        return max(DEFAULT_CONSUMER_STALL_SECONDS, 2.0 * self.task_time_limit_seconds)
 
     @property
     def task_soft_time_limit_seconds(self) -> int:

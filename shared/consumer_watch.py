@@ -8,12 +8,12 @@ in Redis, the reconciliation sweep keeps re-publishing) but nothing moves.
 The watch, a thread in the worker's main process, notes each message the worker takes
 (Celery's task_received signal) and asks Redis how many wait in its queue. Messages that
 have waited through several checks, for at least two task time limits, while the worker
-took none for `consumer_stall_seconds`, cannot be explained by busy pool slots: a task
-ends within its time limit, so a healthy worker takes a waiting message within one. The
-worker then logs why and stops itself with a warm shutdown, exit code 1; the orchestrator (compose's
-`restart: unless-stopped`, Kubernetes) starts a new one, and messages it held go back to
-the queue as after any stop. While Redis does not answer, the watch waits: a restart
-would not bring Redis back.
+took none for `Settings.consumer_stall_after_seconds` (60 s), cannot be explained by busy
+pool slots: a task ends within its time limit, so a healthy worker takes a waiting message
+within one. The worker then logs why and stops itself with a warm shutdown, exit code 1;
+the orchestrator (compose's `restart: unless-stopped`, Kubernetes) starts a new one, and
+messages it held go back to the queue as after any stop. While Redis does not answer, the
+watch waits: a restart would not bring Redis back.
 """
 
 from __future__ import annotations
@@ -74,9 +74,9 @@ def install(app: Celery, settings: Settings, *, queue: str) -> None:
     import redis
     from celery import bootsteps, signals
 
-    every = min(5.0, settings.consumer_stall_seconds / 6)
+    every = min(5.0, settings.consumer_stall_after_seconds / 6)
     watch = ConsumingWatch(
-        stall_after=settings.consumer_stall_seconds,
+        stall_after=settings.consumer_stall_after_seconds,
         waiting_for=2.0 * settings.task_time_limit_seconds,
         last_taken=time.monotonic(),
     )

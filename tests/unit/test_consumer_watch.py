@@ -63,7 +63,11 @@ def test_a_message_taken_keeps_a_busy_queue_healthy() -> None:
 
 
 def test_the_stall_bound_must_leave_room_for_a_busy_pool() -> None:
-    assert Settings().consumer_stall_seconds == 60
-    Settings(task_time_limit_seconds=10, consumer_stall_seconds=20)
+    assert Settings().consumer_stall_after_seconds == 60
+    # Unset, it grows with a longer time limit instead of refusing it.
+    long = Settings(visibility_timeout_seconds=600, task_time_limit_seconds=300)
+    assert long.consumer_stall_after_seconds == 600
+    chosen = Settings(task_time_limit_seconds=10, consumer_stall_seconds=20)
+    assert chosen.consumer_stall_after_seconds == 20
     with pytest.raises(ValidationError, match="SEKBER_CONSUMER_STALL_SECONDS"):
         Settings(task_time_limit_seconds=10, consumer_stall_seconds=19)
