@@ -26,6 +26,7 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from shared import worker_thread
 from shared.config import Settings
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ class ConsumingWatch:
 def install(app: Celery, settings: Settings, *, queue: str) -> None:
     """Watch this worker's consuming of `queue`; stop the worker when it stalls."""
     import redis
-    from celery import bootsteps, signals
+    from celery import signals
 
     every = min(5.0, settings.consumer_stall_after_seconds / 6)
     watch = ConsumingWatch(
@@ -87,56 +88,36 @@ def install(app: Celery, settings: Settings, *, queue: str) -> None:
 
     signals.task_received.connect(on_received, weak=False)
 
-    class WatchConsuming(bootsteps.StartStopStep):
-        requires = ("celery.worker.components:Pool",)
+    def watch_consuming(stopping: threading.Event, worker: Any) -> None:
+        watch.taken(time.monotonic())  # the clock starts when the worker does
+        client = redis.Redis.from_url(
+            settings.redis_url, socket_timeout=2, socket_connect_timeout=2
+        )
+        try:
+            while not stopping.wait(every):
+                try:
+                    waiting: int | None = int(client.llen(key))
+                except redis.RedisError:
+                    waiting = None
+                if watch.look(now=time.monotonic(), waiting=waiting, connected=connected(worker)):
+                    log.error(
+                        "%d messages wait in %s and this worker took none for %.0f s: "
+                        "it no longer consumes; stopping it so that a fresh one starts",
+                        waiting or 0,
+                        queue,
+                        time.monotonic() - watch.last_taken,
+                    )
+                    stop_worker(stopping)
+                    return
+        finally:
+            client.close()
 
-        def __init__(self, parent: Any, **kwargs: Any) -> None:
-            super().__init__(parent, **kwargs)
-            self._stop = threading.Event()
-            self._thread: threading.Thread | None = None
-            self._worker: Any = None
+    worker_thread.run_beside_worker(app, "consumer-watch", watch_consuming)
 
-        def connected(self) -> bool:
-            """The worker's consumer has a broker connection (None while it reconnects)."""
-            consumer = getattr(self._worker, "consumer", None)
-            return getattr(consumer, "connection", None) is not None
 
-        def start(self, parent: Any) -> None:
-            self._worker = parent
-            watch.taken(time.monotonic())  # the clock starts when the worker does
-            self._thread = threading.Thread(target=self._run, name="consumer-watch", daemon=True)
-            self._thread.start()
-
-        def stop(self, parent: Any) -> None:
-            self._stop.set()
-            if self._thread is not None:
-                self._thread.join(timeout=5)
-
-        def _run(self) -> None:
-            client = redis.Redis.from_url(
-                settings.redis_url, socket_timeout=2, socket_connect_timeout=2
-            )
-            try:
-                while not self._stop.wait(every):
-                    try:
-                        waiting: int | None = int(client.llen(key))
-                    except redis.RedisError:
-                        waiting = None
-                    now = time.monotonic()
-                    if watch.look(now=now, waiting=waiting, connected=self.connected()):
-                        log.error(
-                            "%d messages wait in %s and this worker took none for %.0f s: "
-                            "it no longer consumes; stopping it so that a fresh one starts",
-                            waiting or 0,
-                            queue,
-                            time.monotonic() - watch.last_taken,
-                        )
-                        stop_worker(self._stop)
-                        return
-            finally:
-                client.close()
-
-    app.steps["worker"].add(WatchConsuming)
+def connected(worker: Any) -> bool:
+    """The worker's consumer has a broker connection (None while it reconnects)."""
+    return getattr(getattr(worker, "consumer", None), "connection", None) is not None
 
 
 def stop_worker(stopping: threading.Event) -> None:

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from shared import worker_thread
 from shared.config import Settings
 
 # Celery is imported where it is used: the probe reads a file and should start fast.
@@ -96,44 +97,27 @@ def for_service(settings: Settings, service: str) -> Heartbeat | None:
 
 def install_in_worker(app: Celery, settings: Settings, *, service: str) -> None:
     """Beat from a thread of the worker's main process while no task is stuck."""
-    from celery import bootsteps
     from celery.worker import state as worker_state
 
     found = for_service(settings, service)
     if found is None:
         return
-    heartbeat: Heartbeat = found  # narrowed, for the class below
+    heartbeat: Heartbeat = found  # narrowed, for the function below
     stuck_after = settings.task_time_limit_seconds + STUCK_GRACE_SECONDS
 
-    class WorkerHeartbeat(bootsteps.StartStopStep):
-        requires = ("celery.worker.components:Pool",)
+    def beat_while_no_task_is_stuck(stopping: threading.Event, _worker: Any) -> None:
+        while not stopping.is_set():
+            # The requests the pool accepted (kept in the main process for every pool).
+            started = [r.time_start for r in tuple(worker_state.active_requests)]
+            if any_stuck(started, now=time.time(), limit=stuck_after):
+                log.warning("a task has run over %.0fs: heartbeat held back", stuck_after)
+            else:
+                heartbeat.beat(force=True)
+            stopping.wait(heartbeat.every)
 
-        def __init__(self, parent: Any, **kwargs: Any) -> None:
-            super().__init__(parent, **kwargs)
-            self._stop = threading.Event()
-            self._thread: threading.Thread | None = None
-
-        def start(self, parent: Any) -> None:
-            self._thread = threading.Thread(target=self._run, name="heartbeat", daemon=True)
-            self._thread.start()
-
-        def stop(self, parent: Any) -> None:
-            self._stop.set()
-            if self._thread is not None:
-                self._thread.join(timeout=5)
-            heartbeat.remove()
-
-        def _run(self) -> None:
-            while not self._stop.is_set():
-                # The requests the pool accepted (kept in the main process for every pool).
-                started = [r.time_start for r in tuple(worker_state.active_requests)]
-                if any_stuck(started, now=time.time(), limit=stuck_after):
-                    log.warning("a task has run over %.0fs: heartbeat held back", stuck_after)
-                else:
-                    heartbeat.beat(force=True)
-                self._stop.wait(heartbeat.every)
-
-    app.steps["worker"].add(WorkerHeartbeat)
+    worker_thread.run_beside_worker(
+        app, "heartbeat", beat_while_no_task_is_stuck, after=heartbeat.remove
+    )
 
 
 def install_in_beat(app: Celery, settings: Settings) -> None:

@@ -1,7 +1,7 @@
 """A bare Celery app on Sekber's bus settings, for tests of the broker itself: one task that
 holds its message until told to let go, one that leaves a mark. Its worker runs as
 `python -m tests.support.broker_app POOL` with the same worker arguments as Sekber's own,
-and the same watch on its consuming.
+the same heartbeat and the same watch on its consuming.
 
 SEKBER_TEST_BROKER_URL names the Redis; SEKBER_TEST_BROKER_DIR the directory where the
 tasks leave their files.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from celery import Celery
 
-from shared import bus, consumer_watch
+from shared import bus, consumer_watch, heartbeat
 from shared.config import Settings
 
 HOLD_SECONDS = 30.0
@@ -56,6 +56,9 @@ def make_app(broker_url: str, files: Path) -> Celery:
 if __name__ == "__main__":
     url = os.environ["SEKBER_TEST_BROKER_URL"]
     worker_app = make_app(url, Path(os.environ["SEKBER_TEST_BROKER_DIR"]))
+    # As Sekber's routing worker: its heartbeat (when SEKBER_HEARTBEAT_DIR is set) and the
+    # watch on its consuming.
+    heartbeat.install_in_worker(worker_app, settings_for(url), service="routing")
     consumer_watch.install(worker_app, settings_for(url), queue=QUEUE)
     code = bus.run_worker(
         worker_app,

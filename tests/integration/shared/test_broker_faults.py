@@ -24,6 +24,7 @@ import pytest
 import redis
 
 from sekber_cli.embedded import EmbeddedRedis
+from shared import heartbeat
 from tests.support import broker_app
 
 
@@ -129,13 +130,17 @@ def test_a_worker_that_stops_consuming_while_messages_wait_stops_itself(
         "SEKBER_VISIBILITY_TIMEOUT_SECONDS": "10",
         "SEKBER_TASK_TIME_LIMIT_SECONDS": "8",
         "SEKBER_CONSUMER_STALL_SECONDS": "16",
+        "SEKBER_HEARTBEAT_DIR": str(tmp_path / "heartbeat"),
+        "SEKBER_HEARTBEAT_INTERVAL_SECONDS": "1",
     }
+    beat = heartbeat.path_for(str(tmp_path / "heartbeat"), "routing")
     app = broker_app.make_app(redis_server.url, tmp_path)
     worker = Worker("prefork", redis_server.url, tmp_path, env=timings)
     try:
         wait_for(lambda: " ready." in worker.output(), timeout=60, what="the worker")
         app.send_task(broker_app.MARK, (0,), queue=broker_app.QUEUE)
         wait_for(lambda: lines(tmp_path / "marks") == ["0"], timeout=30, what="a first message")
+        wait_for(beat.exists, timeout=10, what="the heartbeat beside the watch")
         replies = app.control.cancel_consumer(broker_app.QUEUE, reply=True, timeout=5)
         assert replies, "the worker did not answer the cancel_consumer command"
         cancelled_at = time.monotonic()
@@ -146,6 +151,7 @@ def test_a_worker_that_stops_consuming_while_messages_wait_stops_itself(
         took = time.monotonic() - cancelled_at
         assert "no longer consumes" in worker.output()
         assert worker.process.returncode == 1
+        assert not beat.exists()  # the probe fails at once: the worker has stopped
         assert lines(tmp_path / "marks") == ["0"]  # the waiting messages wait on, for the next
         assert redis.Redis.from_url(redis_server.url).llen(broker_app.QUEUE) == 3
         # Stalled once messages had waited 16 s (two time limits) with none taken.
