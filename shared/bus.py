@@ -174,7 +174,8 @@ def publish(app: Celery, envelope: Envelope, *, producer: Any = None) -> int:
 def run_worker(
     app: Celery, *, queue: str, name: str, pool: str, concurrency: int, loglevel: str
 ) -> int:
-    """Run `celery worker` with Sekber's arguments until it stops; return its exit code.
+    """Run `celery worker` with the arguments every Sekber worker uses, until it stops;
+    return its exit code.
 
     Celery's worker_main drops the code (a worker that stopped on an error would exit 0
     and look like a clean stop to its orchestrator): it is read from the worker as it
@@ -189,25 +190,16 @@ def run_worker(
 
     signals.worker_shutdown.connect(remember, weak=False)
     try:
-        app.worker_main(
-            worker_argv(
-                queue=queue, name=name, pool=pool, concurrency=concurrency, loglevel=loglevel
-            )
-        )
+        app.worker_main([
+            "worker",
+            "--queues", queue,
+            "--hostname", f"{name}@%h",
+            "--pool", pool,
+            "--concurrency", str(concurrency),
+            "--loglevel", loglevel,
+            "--without-gossip",
+            "--without-mingle",
+        ])  # fmt: skip
     finally:
         signals.worker_shutdown.disconnect(remember)
     return codes[-1] if codes else 0
-
-
-def worker_argv(*, queue: str, name: str, pool: str, concurrency: int, loglevel: str) -> list[str]:
-    """The `celery worker` arguments every Sekber worker uses."""
-    return [
-        "worker",
-        "--queues", queue,
-        "--hostname", f"{name}@%h",
-        "--pool", pool,
-        "--concurrency", str(concurrency),
-        "--loglevel", loglevel,
-        "--without-gossip",
-        "--without-mingle",
-    ]  # fmt: skip
