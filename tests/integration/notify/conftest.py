@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 
@@ -43,12 +44,19 @@ def notify(uow_factory: UowFactory, channels: dict[str, Channel]) -> Notify:
     """The notify worker's handler, as its Celery task calls it."""
 
     def handle(envelope: Envelope) -> None:
-        handlers.handle(
-            uow_factory=uow_factory,
-            envelope=envelope,
-            channels=channels,
-            base_url=BASE_URL,
-            max_attempts=MAX_ATTEMPTS,
-        )
+        deliver(uow_factory, envelope, channels)
 
     return handle
+
+
+def deliver(
+    uow_factory: UowFactory, envelope: Envelope, channels: dict[str, Channel], **options: Any
+) -> None:
+    """The notify handler on one event, with the tests' base URL and attempts unless
+    `options` (handlers.handle's keywords) say otherwise."""
+    handlers.handle(
+        uow_factory=uow_factory,
+        envelope=envelope,
+        channels=channels,
+        **{"base_url": BASE_URL, "max_attempts": MAX_ATTEMPTS, **options},
+    )

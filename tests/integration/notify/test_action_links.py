@@ -11,7 +11,6 @@ import pytest
 from fastapi.testclient import TestClient
 
 from services.intake.app import create_app
-from services.notify import handlers
 from services.notify.channels.base import Channel
 from shared.actionlinks import Issuer
 from shared.config import Settings
@@ -20,7 +19,7 @@ from shared.events import Envelope, ReferralAssigned, ReferralOffered
 from shared.models import Referral
 from tests.e2e.stack import SmtpServer
 from tests.integration.notify import scenes
-from tests.integration.notify.conftest import BASE_URL, MAX_ATTEMPTS
+from tests.integration.notify.conftest import BASE_URL, deliver
 
 SECRET = "notify-action-link-test-secret"
 DISTRICT = "94.01.01"
@@ -38,12 +37,10 @@ def intake(database_url: str) -> Iterator[TestClient]:
 def notify_with_links(
     uow_factory: UowFactory, channels: dict[str, Channel], envelope: Envelope
 ) -> None:
-    handlers.handle(
-        uow_factory=uow_factory,
-        envelope=envelope,
-        channels=channels,
-        base_url=BASE_URL,
-        max_attempts=MAX_ATTEMPTS,
+    deliver(
+        uow_factory,
+        envelope,
+        channels,
         action_links=Issuer(SECRET, timedelta(hours=72)),
     )
 

@@ -16,7 +16,7 @@ from shared.config import Settings
 from shared.db import UowFactory
 from shared.events import Envelope, ReferralDeadlineApproaching
 from tests.integration.notify import scenes
-from tests.integration.notify.conftest import BASE_URL, MAX_ATTEMPTS
+from tests.integration.notify.conftest import BASE_URL, deliver
 from tests.integration.notify.receivers import SECRET, Receiver
 
 VILLAGE = "76.01.01.1006"  # Bambalamotu, Pasangkayu
@@ -65,13 +65,7 @@ def reminder(uow_factory: UowFactory) -> tuple[scenes.Scene, Envelope]:
 
 
 def handle(uow_factory: UowFactory, envelope: Envelope, channels: dict[str, Channel]) -> None:
-    handlers.handle(
-        uow_factory=uow_factory,
-        envelope=envelope,
-        channels=channels,
-        base_url=BASE_URL,
-        max_attempts=MAX_ATTEMPTS,
-    )
+    deliver(uow_factory, envelope, channels)
 
 
 def states(uow_factory: UowFactory, envelope: Envelope) -> dict[str, tuple[str, int]]:

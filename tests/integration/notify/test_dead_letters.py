@@ -13,7 +13,6 @@ from typer.testing import CliRunner
 
 from sekber_cli.main import app as cli
 from services.intake.app import create_app
-from services.notify import handlers
 from services.notify.channels.base import Channel
 from services.notify.channels.registry import enabled_channels
 from shared.config import Settings, get_settings
@@ -21,7 +20,7 @@ from shared.db import UowFactory
 from shared.events import Envelope, ReferralDeadlineApproaching
 from shared.models import Notification
 from tests.integration.notify import scenes
-from tests.integration.notify.conftest import BASE_URL, MAX_ATTEMPTS
+from tests.integration.notify.conftest import deliver
 from tests.integration.notify.receivers import SECRET, Receiver
 from tests.support.auth import headers_for
 
@@ -50,13 +49,7 @@ def channels(hook: Receiver) -> dict[str, Channel]:
 
 
 def handle(uow_factory: UowFactory, envelope: Envelope, channels: dict[str, Channel]) -> None:
-    handlers.handle(
-        uow_factory=uow_factory,
-        envelope=envelope,
-        channels=channels,
-        base_url=BASE_URL,
-        max_attempts=MAX_ATTEMPTS,
-    )
+    deliver(uow_factory, envelope, channels)
 
 
 def dead_webhook(

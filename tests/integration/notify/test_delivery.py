@@ -14,7 +14,7 @@ from shared.domain.notice import RetryPolicy
 from shared.events import Envelope, ReferralDeadlineApproaching
 from tests.e2e.stack import SmtpServer
 from tests.integration.notify import scenes
-from tests.integration.notify.conftest import BASE_URL, MAX_ATTEMPTS, email_channel
+from tests.integration.notify.conftest import BASE_URL, deliver, email_channel
 
 VILLAGE = "73.01.01.1003"  # Benteng Selatan, Kepulauan Selayar
 
@@ -42,13 +42,7 @@ def test_a_refused_mail_is_retried_and_sent_once_while_the_inbox_entry_stands(
     down = {"email": email_channel(free_port())}  # nothing listens there
 
     def handle(with_channels: dict[str, Channel]) -> None:
-        handlers.handle(
-            uow_factory=uow_factory,
-            envelope=envelope,
-            channels=with_channels,
-            base_url=BASE_URL,
-            max_attempts=MAX_ATTEMPTS,
-        )
+        deliver(uow_factory, envelope, with_channels)
 
     with pytest.raises(handlers.DeliveryFailed):
         handle(down)
@@ -70,12 +64,10 @@ def test_rows_the_task_had_no_time_for_go_back_to_the_sweep_due_now(
     uow_factory: UowFactory, smtp: SmtpServer, channels: dict[str, Channel]
 ) -> None:
     scene, envelope = reminder(uow_factory)
-    handlers.handle(
-        uow_factory=uow_factory,
-        envelope=envelope,
-        channels=channels,
-        base_url=BASE_URL,
-        max_attempts=MAX_ATTEMPTS,
+    deliver(
+        uow_factory,
+        envelope,
+        channels,
         budget_seconds=0.0,  # spent before the first send
     )
     [email] = [n for n in scenes.notifications(uow_factory, envelope) if n.channel == "email"]

@@ -16,14 +16,13 @@ import uvicorn
 
 from sekber_cli.embedded import free_port
 from services.intake.app import create_app
-from services.notify import handlers
 from services.notify.channels.base import Channel
 from shared.config import Settings
 from shared.db import UowFactory
 from shared.events import Envelope, ReferralAssigned
 from shared.inbox_feed import InboxPublisher
 from tests.integration.notify import scenes
-from tests.integration.notify.conftest import BASE_URL, MAX_ATTEMPTS
+from tests.integration.notify.conftest import deliver
 from tests.integration.notify.sse import Listener
 from tests.support.auth import headers_for
 
@@ -70,12 +69,10 @@ def assign(
         ),
     )
     publisher = InboxPublisher(redis_url=settings.redis_url, prefix=settings.broker_key_prefix)
-    handlers.handle(
-        uow_factory=uow_factory,
-        envelope=envelope,
-        channels={},
-        base_url=BASE_URL,
-        max_attempts=MAX_ATTEMPTS,
+    deliver(
+        uow_factory,
+        envelope,
+        {},
         inbox=publisher,
     )
     publisher.close()

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from services.intake.app import create_app
-from services.notify import digest, handlers, sweep
+from services.notify import digest, sweep
 from services.notify.channels.base import Channel
 from services.notify.channels.registry import enabled_channels
 from shared.config import Settings
@@ -26,7 +26,7 @@ from shared.events import Envelope, ReferralAssigned
 from shared.models import CaseEvent, Notification
 from tests.e2e.stack import SmtpServer
 from tests.integration.notify import scenes
-from tests.integration.notify.conftest import BASE_URL, email_channel
+from tests.integration.notify.conftest import BASE_URL, deliver, email_channel
 from tests.integration.notify.receivers import Receiver
 from tests.support.auth import headers_for
 
@@ -56,11 +56,10 @@ def channels(smtp: SmtpServer, gateway: Receiver) -> dict[str, Channel]:
 def handle(
     uow_factory: UowFactory, envelope: Envelope, channels: dict[str, Channel], now: datetime
 ) -> None:
-    handlers.handle(
-        uow_factory=uow_factory,
-        envelope=envelope,
-        channels=channels,
-        base_url=BASE_URL,
+    deliver(
+        uow_factory,
+        envelope,
+        channels,
         max_attempts=RETRY.max_attempts,
         retry=RETRY,
         clock=lambda: now,

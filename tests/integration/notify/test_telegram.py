@@ -17,7 +17,7 @@ from shared.domain.notice import RetryPolicy
 from shared.events import Envelope, ReferralDeadlineApproaching
 from shared.models import Coordinator
 from tests.integration.notify import scenes
-from tests.integration.notify.conftest import BASE_URL
+from tests.integration.notify.conftest import BASE_URL, deliver
 from tests.integration.notify.receivers import Receiver
 
 TOKEN = "123456:ABC-test-token"
@@ -55,11 +55,10 @@ def reminder(uow_factory: UowFactory, *, chat_id: str | None) -> tuple[scenes.Sc
 
 
 def handle(uow_factory: UowFactory, envelope: Envelope, channels: dict[str, Channel]) -> None:
-    handlers.handle(
-        uow_factory=uow_factory,
-        envelope=envelope,
-        channels=channels,
-        base_url=BASE_URL,
+    deliver(
+        uow_factory,
+        envelope,
+        channels,
         max_attempts=RETRY.max_attempts,
         retry=RETRY,
     )
