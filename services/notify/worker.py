@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from services.notify import tasks
 from services.notify.channels.registry import enabled_channels
-from shared import actionlinks, bus, consumer_watch, heartbeat
+from shared import actionlinks, bus, worker_service
 from shared import metrics as worker_metrics
 from shared.config import Settings
 from shared.db import uow_factory_for
@@ -35,13 +35,11 @@ def run(settings: Settings, *, concurrency: int = 4) -> int:
     app = bus.make_celery(settings, name="sekber-notify")
     worker_metrics.start_for_worker(host=settings.metrics_host, port=settings.metrics_port)
     tasks.register(app, notify=build(settings))
-    heartbeat.install_in_worker(app, settings, service="notify")
-    consumer_watch.install(app, settings, queue=bus.QUEUE_NOTIFY)
-    return bus.run_worker(
+    return worker_service.run(
         app,
+        settings,
+        service="notify",
         queue=bus.QUEUE_NOTIFY,
-        name="notify",
         pool="threads",
         concurrency=concurrency,
-        loglevel=settings.log_level,
     )

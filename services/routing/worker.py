@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from services.routing import handlers, tasks
-from shared import bus, consumer_watch, heartbeat
+from shared import bus, worker_service
 from shared import metrics as worker_metrics
 from shared.config import Settings
 from shared.db import uow_factory_for
@@ -29,13 +29,11 @@ def run(settings: Settings, *, concurrency: int = 2) -> int:
         ),
         limits=bus.task_limits(settings),
     )
-    heartbeat.install_in_worker(app, settings, service="routing")
-    consumer_watch.install(app, settings, queue=bus.QUEUE_ROUTING)
-    return bus.run_worker(
+    return worker_service.run(
         app,
+        settings,
+        service="routing",
         queue=bus.QUEUE_ROUTING,
-        name="routing",
         pool="prefork",
         concurrency=concurrency,
-        loglevel=settings.log_level,
     )

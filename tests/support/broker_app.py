@@ -16,7 +16,7 @@ from pathlib import Path
 
 from celery import Celery
 
-from shared import bus, consumer_watch, heartbeat
+from shared import bus, worker_service
 from shared.config import Settings
 
 HOLD_SECONDS = 30.0
@@ -56,16 +56,14 @@ def make_app(broker_url: str, files: Path) -> Celery:
 if __name__ == "__main__":
     url = os.environ["SEKBER_TEST_BROKER_URL"]
     worker_app = make_app(url, Path(os.environ["SEKBER_TEST_BROKER_DIR"]))
-    # As Sekber's routing worker: its heartbeat (when SEKBER_HEARTBEAT_DIR is set) and the
-    # watch on its consuming.
-    heartbeat.install_in_worker(worker_app, settings_for(url), service="routing")
-    consumer_watch.install(worker_app, settings_for(url), queue=QUEUE)
-    code = bus.run_worker(
+    # As Sekber's routing worker: its heartbeat (when SEKBER_HEARTBEAT_DIR is set), the
+    # watch on its consuming, its exit code.
+    code = worker_service.run(
         worker_app,
+        settings_for(url),
+        service="routing",
         queue=QUEUE,
-        name=f"broker-test-{sys.argv[1]}",
         pool=sys.argv[1],
         concurrency=2,
-        loglevel="INFO",
     )
     sys.exit(code)
