@@ -1,5 +1,6 @@
-"""Villages in made-up provinces (41, 42: codes Kemendagri does not use), for tests that
-need coordinators and cases nobody else routes to or scans.
+"""Villages in made-up provinces (41-43: codes Kemendagri does not use), for tests that
+need coordinators and cases nobody else routes to or scans (43: the CSV export test's
+regions, with hostile names).
 
 Only the regency, district and village are added: the country keeps its 38 provinces,
 which other tests count."""
@@ -12,7 +13,7 @@ from shared.db import UowFactory
 from shared.models import Region
 
 # Codes Kemendagri does not use: tests that count the national list leave them out.
-PROVINCES = ("41", "42")
+PROVINCES = ("41", "42", "43")
 
 
 def village_in(uow_factory: UowFactory, province: str) -> str:

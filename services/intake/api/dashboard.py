@@ -4,8 +4,6 @@ Only supervisors and admins; their jurisdiction always limits the rows."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from typing import Annotated, Any, Literal, get_args
 
@@ -22,6 +20,7 @@ from services.intake.errors import refused
 from shared.domain import regions
 from shared.domain.categories import CATEGORIES
 from shared.domain.pillars import BY_CODE as PILLARS
+from shared.domain.spreadsheet import csv_text
 from shared.domain.urgency import Urgency
 
 router = APIRouter(prefix="/dashboard", tags=["supervision"])
@@ -97,13 +96,9 @@ def _answer(name: str, f: Filters, result: BaseModel, form: str) -> Any:
     data = result.model_dump(mode="json")
     rows: list[dict[str, Any]] = data.get("rows", [data])
     fields = list(type(result).model_fields) if "rows" not in data else _row_fields(result)
-    text = io.StringIO()
-    writer = csv.DictWriter(text, fieldnames=fields, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(rows)
     filename = f"sekber-{name}-{f.scope or 'nasional'}-{f.period.first}-{f.period.last}.csv"
     return Response(
-        text.getvalue(),
+        csv_text(fields, rows),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

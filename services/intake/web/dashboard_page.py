@@ -18,6 +18,7 @@ from services.intake.guard import access_of
 from services.intake.web import dashboard_rows, i18n
 from services.intake.web.render import HEADERS, language, page
 from shared.domain import categories, pillars, regions
+from shared.domain.spreadsheet import csv_text
 from shared.domain.urgency import Urgency
 
 router = APIRouter(include_in_schema=False)
@@ -86,7 +87,7 @@ def queue_csv(
     rows = dashboard_rows.queue(session, f, limit=dashboard_rows.EXPORTED)
     if (audited := access_of(request)) is not None:
         audited.touch(r.referral_id for r in rows)
-    text = dashboard_rows.to_csv(dashboard_rows.QUEUE_COLUMNS, dashboard_rows.queue_records(rows))
+    text = csv_text(dashboard_rows.QUEUE_COLUMNS, dashboard_rows.queue_records(rows))
     return _csv(text, dashboard_rows.filename("antrean", f))
 
 
@@ -103,5 +104,5 @@ def dead_csv(
     rows = dashboard_rows.dead(session, f, limit=dashboard_rows.EXPORTED)
     if (audited := access_of(request)) is not None:
         audited.touch(r.notification.id for r in rows)
-    text = dashboard_rows.to_csv(dashboard_rows.DEAD_COLUMNS, dashboard_rows.dead_records(rows))
+    text = csv_text(dashboard_rows.DEAD_COLUMNS, dashboard_rows.dead_records(rows))
     return _csv(text, dashboard_rows.filename("notifikasi-gagal", f))

@@ -1,5 +1,5 @@
 """The rows of the dashboard's tables (the supervisors' queue, dead-lettered notifications,
-the latest cases) under the dashboard's filters, and their CSV.
+the latest cases) under the dashboard's filters, and their CSV records.
 
 The filters mean what they mean to the charts (services/intake/dashboard): the region
 (within the jurisdiction), pillar, category and urgency narrow every table; the period
@@ -11,10 +11,8 @@ jurisdiction, whatever the filters say.
 
 from __future__ import annotations
 
-import csv
-import io
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -38,8 +36,6 @@ EXPORTED = 5000
 _CATEGORIES = frozenset(c.code for c in categories.CATEGORIES)
 _PILLARS = frozenset(p.code for p in pillars.PILLARS)
 _URGENCIES = frozenset(u.value for u in Urgency)
-# A spreadsheet would run a cell starting with one of these as a formula.
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _day(value: str) -> date | None:
@@ -178,20 +174,6 @@ def dead_records(rows: Iterable[DeadRow]) -> list[dict[str, Any]]:
         }
         for r in rows
     ]
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA) else text
-
-
-def to_csv(columns: Sequence[str], records: Iterable[Mapping[str, Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
-    for record in records:
-        writer.writerow([_cell(record.get(c)) for c in columns])
-    return out.getvalue()
 
 
 def filename(name: str, f: Filters) -> str:
