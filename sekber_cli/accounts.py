@@ -80,7 +80,7 @@ def create_user(
 
 @user_app.command("set-password")
 def set_password(username: Annotated[str, typer.Argument()]) -> None:
-    """Set a new password (and lift a lock-out)."""
+    """Set a new password; the account's sessions and tokens end."""
     secret = str(typer.prompt("New password", hide_input=True, confirmation_prompt=True))
     with _factory()() as uow:
         try:
@@ -94,7 +94,7 @@ def set_password(username: Annotated[str, typer.Argument()]) -> None:
 
 @user_app.command("disable")
 def disable(username: Annotated[str, typer.Argument()]) -> None:
-    """Stop an account signing in (and its API keys working) at once."""
+    """Stop an account signing in, its sessions, tokens and API keys working, at once."""
     _set_active(username, active=False)
 
 
@@ -102,6 +102,19 @@ def disable(username: Annotated[str, typer.Argument()]) -> None:
 def enable(username: Annotated[str, typer.Argument()]) -> None:
     """Let a disabled account sign in again."""
     _set_active(username, active=True)
+
+
+@user_app.command("sign-out")
+def sign_out(username: Annotated[str, typer.Argument()]) -> None:
+    """End every session and token of an account (a lost phone); it may sign in again."""
+    with _factory()() as uow:
+        try:
+            users.end_sessions(uow.session, username=username)
+        except users.AccountError as exc:
+            raise _refuse(exc) from None
+        _note(uow.session, username, "sessions_ended")
+        uow.commit()
+    typer.echo(f"Every session of {username} ended.")
 
 
 def _set_active(username: str, *, active: bool) -> None:

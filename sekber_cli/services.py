@@ -33,6 +33,9 @@ def intake() -> None:
         log_config=None,
         access_log=False,
         timeout_graceful_shutdown=10,
+        # The app reads forwarded headers itself, from SEKBER_TRUSTED_PROXIES only
+        # (services/intake/client_address.py); uvicorn's own would trust 127.0.0.1.
+        proxy_headers=False,
     )
 
 

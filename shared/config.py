@@ -7,7 +7,7 @@ import binascii
 from functools import lru_cache
 from typing import Literal
 
-from pydantic import Field, model_validator
+from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PLACEHOLDER_SECRET = "change-me-in-production"
@@ -118,11 +118,20 @@ class Settings(BaseSettings):
     # browser session lasts a working day.
     access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
     session_hours: float = Field(default=10.0, gt=0, le=7 * 24)
-    # After this many failed sign-ins in a row the account is locked for lockout_minutes.
-    login_max_failures: int = Field(default=5, ge=1, le=100)
-    lockout_minutes: int = Field(default=15, ge=1)
-    # Sign-in attempts per client address per minute, per intake process.
-    login_attempts_per_minute: int = Field(default=10, ge=1)
+    # Failed sign-ins allowed per (account, client address), in tiers: each tier reached
+    # makes the next attempt wait longer. A right password clears the pair. Counted in
+    # Redis, across intake processes (services/intake/ratelimit.py).
+    login_pair_limits: str = "5/minute;10/15 minutes;20/hour;50/day"
+    # Failed sign-ins allowed per client address, whatever the account.
+    login_address_limits: str = "30/minute;200/hour"
+    # Proxies whose X-Forwarded-For and X-Forwarded-Proto are believed: addresses or CIDR
+    # blocks (a JSON list); empty: none, the peer's address is the client's.
+    trusted_proxies: list[str] = []
+    # Signing out, disabling an account or changing its password ends its sessions and
+    # tokens; each intake process may serve a session for this long after (its cache).
+    session_check_seconds: float = Field(default=5.0, ge=0, le=60)
+    # Open child tasks one task may have referred onward at once.
+    onward_max_open_children: int = Field(default=5, ge=1, le=50)
     # Origins allowed to call the API from a browser; empty: same origin only. No "*".
     cors_origins: list[str] = []
 
@@ -137,6 +146,35 @@ class Settings(BaseSettings):
     log_level: str = "INFO"
     # json for a log collector, text for a terminal; unset: json in production only.
     log_format: Literal["json", "text"] | None = None
+
+    @field_validator("login_pair_limits", "login_address_limits")
+    @classmethod
+    def _rate_limits(cls, value: str, info: ValidationInfo) -> str:
+        from limits import parse_many
+
+        try:
+            if not parse_many(value):
+                raise ValueError(value)
+        except ValueError:
+            raise ValueError(
+                f"SEKBER_{str(info.field_name).upper()} must be limits such as '5/minute;20/hour'"
+            ) from None
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: list[str]) -> list[str]:
+        import ipaddress
+
+        for entry in value:
+            try:
+                ipaddress.ip_network(entry.strip(), strict=False)
+            except ValueError:
+                raise ValueError(
+                    "SEKBER_TRUSTED_PROXIES must list IP addresses or CIDR blocks, "
+                    f'such as ["10.0.0.0/8"]; {entry[:45]!r} is neither'
+                ) from None
+        return value
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

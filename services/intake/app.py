@@ -33,16 +33,18 @@ from services.intake.api import metrics as metrics_api
 from services.intake.api import preferences as preferences_api
 from services.intake.api import stream as inbox_stream
 from services.intake.audit_trail import AuditTrail
+from services.intake.client_address import ClientAddress, parse_networks
 from services.intake.correlation import CorrelationId
 from services.intake.guard import PageRefused, SignInRequired, authorize
 from services.intake.hardening import SecurityHeaders
 from services.intake.limits import BodySizeLimit
 from services.intake.metrics import HttpMetrics, OutboxCollector, RequestMetrics
-from services.intake.ratelimit import WindowLimiter
+from services.intake.ratelimit import SignInThrottle
 from services.intake.readiness import Readiness
 from services.intake.routing_schemas import RULES_MAX_BYTES
 from services.intake.scrape_metrics import BrokerQueues, SourcesCollector, Workload
 from services.intake.web import render
+from shared.accounts.sessions import SessionCheck
 from shared.config import Settings, get_settings
 from shared.db import uow_factory_for
 from shared.directory import SnapshotCache
@@ -95,7 +97,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ]
         )
     )
-    app.state.login_limiter = WindowLimiter(limit=settings.login_attempts_per_minute)
+    # Failed sign-ins are counted in Redis, for every intake process alike.
+    app.state.signin_throttle = SignInThrottle(
+        settings.redis_url,
+        key_prefix=settings.broker_key_prefix,
+        pair_limits=settings.login_pair_limits,
+        address_limits=settings.login_address_limits,
+    )
+    app.state.session_check = SessionCheck(
+        app.state.uow_factory, ttl=settings.session_check_seconds
+    )
     errors.install(app)
     app.add_exception_handler(SignInRequired, _to_sign_in)
     app.add_exception_handler(PageRefused, _refusal_page)
@@ -140,6 +151,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(RequestMetrics, metrics=HttpMetrics(registry))
     # Outermost, so even a refused body is answered (and logged) with its correlation id.
     app.add_middleware(CorrelationId)
+    # Before everything else: who the client is (forwarded headers from named proxies only).
+    app.add_middleware(ClientAddress, trusted=parse_networks(settings.trusted_proxies))
     return app
 
 

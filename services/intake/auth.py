@@ -8,6 +8,10 @@ Three ways in, tried in this order:
   SameSite=Lax). A cookie travels with every request the browser makes, so a request that
   changes something must also come from our own pages: its Origin (or Referer) must be
   this service's.
+
+A token's signature is not enough: its session must still stand (signed out, account
+disabled, password changed: shared/accounts/sessions.py), checked through the app's
+SessionCheck, which keeps each verdict for a few seconds.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from fastapi import Request
 from services.intake.errors import refused
 from shared.accounts import apikeys, tokens
 from shared.accounts.principal import actor_of
+from shared.accounts.sessions import SessionCheck
 from shared.config import Settings
 from shared.db import UowFactory
 from shared.workflow import Actor
@@ -60,21 +65,36 @@ def authenticate(
         if apikeys.looks_like_key(value):
             return _by_key(value, "Authorization", uow_factory=uow_factory, now=now)
         try:
-            actor = tokens.verify(value, secret=settings.secret_key, now=now, kind="access")
+            verified = tokens.verify_claims(
+                value, secret=settings.secret_key, now=now, kind="access"
+            )
         except tokens.InvalidToken as exc:
             raise CredentialsRefused("Authorization", str(exc)) from None
-        return Credentials(actor, "token")
+        if not _stands(request, verified):
+            raise CredentialsRefused("Authorization", "the session has ended; sign in again")
+        return Credentials(verified.actor, "token")
     key = request.headers.get(API_KEY_HEADER, "").strip()
     if key:
         return _by_key(key, API_KEY_HEADER, uow_factory=uow_factory, now=now)
     cookie = request.cookies.get(SESSION_COOKIE)
     if cookie:
         try:
-            actor = tokens.verify(cookie, secret=settings.secret_key, now=now, kind="session")
+            verified = tokens.verify_claims(
+                cookie, secret=settings.secret_key, now=now, kind="session"
+            )
         except tokens.InvalidToken:
             return None  # an old session: the pages ask to sign in again
-        return Credentials(actor, "cookie")
+        if not _stands(request, verified):
+            return None  # signed out: likewise
+        return Credentials(verified.actor, "cookie")
     return None
+
+
+def _stands(request: Request, verified: tokens.Verified) -> bool:
+    check: SessionCheck = request.app.state.session_check
+    return check.stands(
+        username=verified.actor.user, version=verified.version, session_id=verified.session_id
+    )
 
 
 def _by_key(key: str, field: str, *, uow_factory: UowFactory, now: datetime) -> Credentials:

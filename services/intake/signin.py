@@ -1,9 +1,10 @@
 """Signing in with a username and password, for the token endpoint and the sign-in page:
-rate-limited per client address, locked after repeated failures, every outcome audited."""
+failed attempts slow down the (account, client address) pair and the address
+(services/intake/ratelimit.py), never the account for everyone; a disabled, unknown or
+throttled account answers exactly as any other; every outcome is audited."""
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import parse_qs
@@ -12,10 +13,12 @@ from fastapi import Request
 from sqlalchemy.orm import Session
 
 from services.intake import correlation
-from services.intake.ratelimit import WindowLimiter
+from services.intake.auth import SESSION_COOKIE
+from services.intake.ratelimit import SignInThrottle
 from shared import audit
-from shared.accounts import tokens, users
+from shared.accounts import sessions, tokens, users
 from shared.accounts.principal import actor_of
+from shared.accounts.sessions import SessionCheck
 from shared.config import Settings
 from shared.db import UowFactory
 from shared.workflow import Actor
@@ -40,21 +43,15 @@ async def form_fields(request: Request) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
 
 
-def sign_in(
-    request: Request, *, username: str, password: str, kind: str, limiter: WindowLimiter
-) -> SignedIn:
-    """A token for the account, or SignInRefused / AccountLocked / TooManyAttempts."""
+def sign_in(request: Request, *, username: str, password: str, kind: str) -> SignedIn:
+    """A token for the account, or SignInRefused / TooManyAttempts / ThrottleUnavailable."""
     settings: Settings = request.app.state.settings
     uow_factory: UowFactory = request.app.state.uow_factory
+    throttle: SignInThrottle = request.app.state.signin_throttle
     now: datetime = request.app.state.clock()
+    # The address actually used (services/intake/client_address.py).
     client = request.client.host if request.client else ""
-    retry_after = limiter.hit(client, now=time.monotonic())
-    if retry_after is not None:
-        raise TooManyAttempts(retry_after)
-    policy = users.LoginPolicy(
-        max_failures=settings.login_max_failures,
-        lockout=timedelta(minutes=settings.lockout_minutes),
-    )
+    account = users.normalise_username(username)[:80]
     lifetime = (
         timedelta(minutes=settings.access_token_minutes)
         if kind == "access"
@@ -65,24 +62,32 @@ def sign_in(
     def note(session: Session, name: str, action: str) -> None:
         _event(session, name, action, client=client, correlation_id=correlation_id, now=now)
 
+    wait = throttle.wait_seconds(account, client)
+    if wait:
+        with uow_factory() as uow:
+            note(uow.session, account, "throttled")
+            uow.commit()
+        raise TooManyAttempts(wait)
     with uow_factory() as uow:
         try:
-            user = users.authenticate(
-                uow.session, username=username, password=password, now=now, policy=policy
-            )
-        except users.AccountLocked:
-            note(uow.session, username, "locked")
-            uow.commit()
-            raise
+            user = users.authenticate(uow.session, username=username, password=password)
         except users.SignInRefused:
-            note(uow.session, username, "login_failed")
+            note(uow.session, account, "login_failed")
             uow.commit()
+            throttle.failed(account, client)
             raise
         actor = actor_of(user)
+        version = user.token_version
         note(uow.session, user.username, "login")
         uow.commit()
+    throttle.succeeded(account, client)
     token = tokens.issue(
-        actor=actor, secret=settings.secret_key, now=now, lifetime=lifetime, kind=kind
+        actor=actor,
+        secret=settings.secret_key,
+        now=now,
+        lifetime=lifetime,
+        kind=kind,
+        version=version,
     )
     return SignedIn(actor, token, int(lifetime.total_seconds()))
 
@@ -101,3 +106,41 @@ def _event(
         client=client,
         correlation_id=correlation_id,
     )
+
+
+def sign_out(request: Request) -> None:
+    """End the session of the request's cookie on the server: the cookie, even if kept,
+    opens nothing from now on (in this process at once, in the others within
+    SEKBER_SESSION_CHECK_SECONDS)."""
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if not cookie:
+        return
+    state = request.app.state
+    now: datetime = state.clock()
+    try:
+        verified = tokens.verify_claims(
+            cookie, secret=state.settings.secret_key, now=now, kind="session"
+        )
+    except tokens.InvalidToken:
+        return  # expired or not ours: nothing to end
+    username = verified.actor.user
+    uow_factory: UowFactory = state.uow_factory
+    with uow_factory() as uow:
+        sessions.revoke(
+            uow.session,
+            username=username,
+            session_id=verified.session_id,
+            expires_at=verified.expires_at,
+            now=now,
+        )
+        _event(
+            uow.session,
+            username,
+            "logout",
+            client=request.client.host if request.client else "",
+            correlation_id=correlation.of_request(request),
+            now=now,
+        )
+        uow.commit()
+    session_check: SessionCheck = state.session_check
+    session_check.forget(username)

@@ -10,14 +10,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.intake import signin
 from services.intake.auth import SESSION_COOKIE
+from services.intake.ratelimit import ThrottleUnavailable
+from services.intake.web.render import cross_site
 from shared.accounts import users
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
 _MESSAGES = {
     401: ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
-    423: ("Akun dikunci sementara karena terlalu banyak percobaan gagal.", "Account locked."),
     429: ("Terlalu banyak percobaan. Coba lagi sebentar lagi.", "Too many attempts."),
+    503: ("Coba lagi sebentar lagi.", "Try again shortly."),
     422: ("Isi nama pengguna dan kata sandi.", "Fill in username and password."),
 }
 
@@ -47,14 +49,15 @@ async def sign_in(request: Request) -> Response:
             username=username,
             password=form["password"][:128],
             kind="session",
-            limiter=request.app.state.login_limiter,
         )
     except signin.TooManyAttempts as exc:
         page = HTMLResponse(_page(next_path, username, 429), status_code=429)
         page.headers["Retry-After"] = str(exc.retry_after)
         return page
-    except users.AccountLocked:
-        return HTMLResponse(_page(next_path, username, 423), status_code=423)
+    except ThrottleUnavailable:
+        page = HTMLResponse(_page(next_path, username, 503), status_code=503)
+        page.headers["Retry-After"] = "5"
+        return page
     except users.SignInRefused:
         return HTMLResponse(_page(next_path, username, 401), status_code=401)
     response = RedirectResponse(next_path, status_code=303)
@@ -71,7 +74,15 @@ async def sign_in(request: Request) -> Response:
 
 
 @router.post("/keluar")
-def sign_out() -> Response:
+def sign_out(request: Request) -> Response:
+    """Sign out: the session ends on the server, not only in this browser. Like every
+    form, it must come from Sekber's own pages."""
+    if cross_site(request):
+        return HTMLResponse(
+            '<!doctype html><title>403</title><p>Ditolak <span lang="en">(Refused)</span>',
+            status_code=403,
+        )
+    signin.sign_out(request)
     response = RedirectResponse("/masuk", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

@@ -1,16 +1,17 @@
-"""Creating accounts, and signing in with a password: lock-out after repeated failures."""
+"""Creating accounts, and signing in with a password.
+
+Repeated failures are slowed down per client address (services/intake/ratelimit.py), not
+by locking the account, which would let anyone lock its owner out."""
 
 from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
-from datetime import datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.accounts import passwords
+from shared.accounts import passwords, sessions
 from shared.domain import regions
 from shared.domain.access import ROLES, Role
 from shared.models import Coordinator, User
@@ -26,20 +27,8 @@ class AccountError(ValueError):
         self.field = field
 
 
-@dataclass(frozen=True, slots=True)
-class LoginPolicy:
-    max_failures: int
-    lockout: timedelta
-
-
 class SignInRefused(Exception):
-    """Wrong username or password; deliberately the same for both."""
-
-
-class AccountLocked(Exception):
-    def __init__(self, until: datetime) -> None:
-        super().__init__(f"too many failed sign-ins; locked until {until:%Y-%m-%d %H:%M} UTC")
-        self.until = until
+    """Wrong username or password, or a disabled account; deliberately the same for all."""
 
 
 def normalise_username(username: str) -> str:
@@ -118,40 +107,36 @@ def set_password(session: Session, *, username: str, password: str) -> User:
     if problem := passwords.weakness(password):
         raise AccountError("password", problem)
     user.password_hash = passwords.hash_password(password)
-    user.failed_logins = 0
-    user.locked_until = None
+    sessions.end_all(user)  # whoever held the old password is signed out
     return user
 
 
 def set_active(session: Session, *, username: str, active: bool) -> User:
     user = find(session, username)
+    if user.active and not active:
+        sessions.end_all(user)
     user.active = active
     return user
 
 
-def authenticate(
-    session: Session, *, username: str, password: str, now: datetime, policy: LoginPolicy
-) -> User:
-    """The account, when the password is right; counts failures and locks the account
-    after `policy.max_failures` of them in a row. The caller commits either way."""
-    user = session.scalar(
-        select(User).where(User.username == normalise_username(username)).with_for_update()
-    )
-    if user is None or not user.active:
-        passwords.verify(password, None)
+def end_sessions(session: Session, *, username: str) -> User:
+    """Sign the account out everywhere: every token issued so far stops."""
+    user = find(session, username)
+    sessions.end_all(user)
+    return user
+
+
+def authenticate(session: Session, *, username: str, password: str) -> User:
+    """The account, when the password is right and the account active; SignInRefused
+    otherwise, after the same Argon2 work whether or not the account exists. The caller
+    commits (a hash with old parameters is replaced)."""
+    user = session.scalar(select(User).where(User.username == normalise_username(username)))
+    if user is None or not user.active or user.password_hash is None:
+        passwords.verify(password, None)  # the same work as a real check
         raise SignInRefused()
-    if user.locked_until is not None and user.locked_until > now:
-        raise AccountLocked(user.locked_until)
     ok, new_hash = passwords.verify(password, user.password_hash)
     if not ok:
-        user.failed_logins += 1
-        if user.failed_logins >= policy.max_failures:
-            user.locked_until = now + policy.lockout
-            user.failed_logins = 0
-            raise AccountLocked(user.locked_until)
         raise SignInRefused()
     if new_hash:
         user.password_hash = new_hash
-    user.failed_logins = 0
-    user.locked_until = None
     return user

@@ -1,6 +1,6 @@
 """SQLAlchemy tables, one module per aggregate."""
 
-from shared.models.access import ApiKey, AuditEntry, User
+from shared.models.access import ApiKey, AuditEntry, RevokedSession, User
 from shared.models.actionlink import ActionLinkUse
 from shared.models.base import Base
 from shared.models.case import Case, CaseEvent, Referral, ReferralOffer
@@ -30,6 +30,7 @@ __all__ = [
     "Referral",
     "ReferralOffer",
     "Region",
+    "RevokedSession",
     "RuleSetVersion",
     "User",
 ]

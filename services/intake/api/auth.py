@@ -11,6 +11,7 @@ from pydantic import BaseModel
 from services.intake import signin
 from services.intake.deps import ActorDep
 from services.intake.errors import problem, refused
+from services.intake.ratelimit import ThrottleUnavailable
 from shared.accounts import users
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -39,8 +40,8 @@ FormFields = Annotated[dict[str, str], Depends(signin.form_fields)]
     response_model=TokenRead,
     responses={
         401: {"description": "Wrong username or password"},
-        423: {"description": "Locked after repeated failures"},
-        429: {"description": "Too many attempts from this address"},
+        429: {"description": "Too many failed attempts from this address; see Retry-After"},
+        503: {"description": "Sign-in cannot count attempts now; see Retry-After"},
     },
     openapi_extra={
         "requestBody": {
@@ -69,21 +70,21 @@ def issue_token(request: Request, form: FormFields) -> TokenRead | JSONResponse:
     for name in ("username", "password"):
         if not form.get(name):
             raise refused(422, ["body", name], "required", "missing")
-    limiter = request.app.state.login_limiter
     try:
         done = signin.sign_in(
             request,
             username=form["username"][:80],
             password=form["password"][:128],
             kind="access",
-            limiter=limiter,
         )
     except signin.TooManyAttempts as exc:
         response = problem(429, [_error("username", str(exc), "rate_limited")])
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
-    except users.AccountLocked as exc:
-        return problem(423, [_error("username", str(exc), "locked")])
+    except ThrottleUnavailable:
+        response = problem(503, [_error("username", "try again shortly", "unavailable")])
+        response.headers["Retry-After"] = "5"
+        return response
     except users.SignInRefused:
         response = problem(401, [_error("password", "wrong username or password", "invalid")])
         response.headers["WWW-Authenticate"] = "Bearer"

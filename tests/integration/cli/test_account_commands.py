@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -22,7 +21,6 @@ from tests.integration.factories import add_coordinator
 
 runner = CliRunner()
 PASSWORD = "Kata-Sandi-Panjang-1"
-POLICY = users.LoginPolicy(max_failures=5, lockout=timedelta(minutes=15))
 
 
 @pytest.fixture(autouse=True)
@@ -45,9 +43,7 @@ def test_an_account_is_created_with_a_prompted_password_and_signs_in(
     assert result.exit_code == 0, result.output
     assert PASSWORD not in result.output
     with uow_factory() as uow:
-        user = users.authenticate(
-            uow.session, username=name, password=PASSWORD, now=utcnow(), policy=POLICY
-        )
+        user = users.authenticate(uow.session, username=name, password=PASSWORD)
         assert (user.role, user.jurisdiction) == ("case_worker", "35")
 
 
@@ -99,11 +95,7 @@ def test_the_demo_accounts_are_created_once_one_per_role(uow_factory: UowFactory
             select(User.role).where(User.username.in_([a.username for a in demo.ACCOUNTS]))
         ).all()
         coordinator = users.authenticate(
-            uow.session,
-            username="koordinator.demo",
-            password=demo.PASSWORD,
-            now=utcnow(),
-            policy=POLICY,
+            uow.session, username="koordinator.demo", password=demo.PASSWORD
         )
     assert again == []
     assert sorted(roles) == sorted(a.role for a in demo.ACCOUNTS)

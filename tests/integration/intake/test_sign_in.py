@@ -1,6 +1,6 @@
 """Signing in: passwords (Argon2), short-lived tokens, the session cookie of the pages, API
-keys and their revocation, the per-address limit and the lock-out. Accounts here serve
-Papua Pegunungan (95)."""
+keys and their revocation. Throttling: test_sign_in_throttle.py; sessions that end:
+test_sessions.py. Accounts here serve Papua Pegunungan (95)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from services.intake.app import create_app
 from shared.accounts import apikeys, users
 from shared.config import Settings
 from shared.db import UowFactory
-from shared.models import AuditEntry, User
+from shared.models import User
 from shared.models.base import utcnow
 from tests.integration.factories import add_coordinator
 
@@ -24,13 +24,12 @@ PASSWORD = "Rahasia-Sekali-2026"
 
 
 @pytest.fixture(scope="module")
-def client(database_url: str) -> Iterator[TestClient]:
+def client(database_url: str, redis_url: str) -> Iterator[TestClient]:
     settings = Settings(
         environment="test",
         database_url=database_url,
-        login_max_failures=3,
-        lockout_minutes=15,
-        login_attempts_per_minute=1000,
+        redis_url=redis_url,
+        broker_key_prefix=f"test-sign-in-{uuid.uuid4().hex[:8]}:",
     )
     with TestClient(create_app(settings), raise_server_exceptions=False) as c:
         yield c
@@ -115,34 +114,6 @@ def test_a_wrong_password_is_refused_the_same_way_as_an_unknown_user(
     for response in (wrong, unknown):
         assert response.status_code == 401  # type: ignore[attr-defined]
         assert response.json()["detail"][0]["msg"] == "wrong username or password"  # type: ignore[attr-defined]
-
-
-def test_repeated_failures_lock_the_account_even_for_the_right_password(
-    client: TestClient, uow_factory: UowFactory
-) -> None:
-    username = account(uow_factory)
-    statuses = [sign_in(client, username, "salah-salah-salah").status_code for _ in range(3)]  # type: ignore[attr-defined]
-    assert statuses == [401, 401, 423]
-    assert sign_in(client, username).status_code == 423  # type: ignore[attr-defined]
-    with uow_factory() as uow:
-        actions = uow.session.scalars(
-            select(AuditEntry.action).where(AuditEntry.object_id == username)
-        ).all()
-    assert actions.count("login_failed") == 2 and "locked" in actions
-
-    with uow_factory() as uow:  # an admin resets the password: the lock is lifted
-        users.set_password(uow.session, username=username, password=PASSWORD + "!")
-        uow.commit()
-    assert sign_in(client, username, PASSWORD + "!").status_code == 200  # type: ignore[attr-defined]
-
-
-def test_sign_in_attempts_from_one_address_are_limited(database_url: str) -> None:
-    settings = Settings(environment="test", database_url=database_url, login_attempts_per_minute=3)
-    with TestClient(create_app(settings), raise_server_exceptions=False) as c:
-        statuses = [sign_in(c, f"guess{i}", "x").status_code for i in range(4)]  # type: ignore[attr-defined]
-        limited = sign_in(c, "guess9", "x")
-    assert statuses == [401, 401, 401, 429]
-    assert int(limited.headers["Retry-After"]) > 0  # type: ignore[attr-defined]
 
 
 def test_an_api_key_acts_as_its_account_until_revoked(
