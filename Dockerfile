@@ -2,7 +2,10 @@
 #   sekber intake | sekber routing | sekber notify | sekber relay | sekber migrate
 FROM python:3.11-slim
 
-ENV PYTHONDONTWRITEBYTECODE=1 \
+# Production unless told otherwise; every service refuses to start without
+# SEKBER_SECRET_KEY (a random secret of at least 32 characters).
+ENV SEKBER_ENVIRONMENT=production \
+    PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1

@@ -15,8 +15,8 @@ import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from shared import heartbeat
-from shared.config import Settings
+from shared import config_errors, heartbeat
+from shared.config import Settings, load_settings
 
 if TYPE_CHECKING:
     import typer
@@ -49,7 +49,7 @@ def probe(service: Service) -> None:
     """Liveness of a worker, the relay or the scheduler, from its heartbeat file."""
     import typer
 
-    code, message = check(service.value, Settings())
+    code, message = check(service.value, load_settings())
     typer.echo(message, err=code != PASS)
     raise typer.Exit(code)
 
@@ -62,7 +62,11 @@ def main(argv: list[str]) -> int:
     if len(argv) != 1 or argv[0] not in heartbeat.SERVICES:
         sys.stderr.write(f"usage: python -m sekber_cli.probe {{{','.join(heartbeat.SERVICES)}}}\n")
         return OFF
-    code, message = check(argv[0], Settings())
+    try:
+        settings = load_settings()
+    except config_errors.SettingsError as error:
+        return config_errors.report(error)
+    code, message = check(argv[0], settings)
     (sys.stdout if code == PASS else sys.stderr).write(message + "\n")
     return code
 

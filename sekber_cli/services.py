@@ -13,7 +13,7 @@ from datetime import timedelta
 import typer
 
 from sekber_cli import logs
-from shared.config import get_settings
+from shared.config import Settings, SettingsError, get_settings
 
 
 def intake() -> None:
@@ -61,8 +61,32 @@ def notify() -> None:
     from services.notify import worker
 
     settings = get_settings()
+    _check_channel_urls(settings)
     logs.configure(settings.log_level, name="notify", fmt=settings.effective_log_format)
     sys.exit(worker.run(settings))
+
+
+def _check_channel_urls(settings: Settings) -> None:
+    """Refuse, one line each, the channel URLs notify may not send to in this environment
+    (plain http or an internal address outside development and test: urlguard)."""
+    from services.notify.channels import urlguard
+
+    urls = {
+        "SEKBER_WEBHOOK_URL": settings.webhook_url,
+        "SEKBER_GATEWAY_URL": settings.gateway_url,
+        "SEKBER_TELEGRAM_API_BASE": settings.telegram_api_base
+        if settings.telegram_bot_token
+        else "",
+    }
+    problems = []
+    for variable, url in urls.items():
+        try:
+            if url:
+                urlguard.check_config(url, environment=settings.environment)
+        except urlguard.UnsafeUrl as exc:  # its text leaves out the path, which may hold a token
+            problems.append(f"{variable}: {exc}")
+    if problems:
+        raise SettingsError(problems)
 
 
 def relay() -> None:

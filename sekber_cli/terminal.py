@@ -32,15 +32,17 @@ class Console:
         index = self._names.index(name) - 1 if name in self._names else 0
         return typer.style(text, fg=COLORS[index % len(COLORS)])
 
-    def line(self, name: str, line: str) -> None:
+    def line(self, name: str, line: str, *, err: bool = False) -> None:
         with self._lock:
-            typer.echo(f"{self.prefix(name)}{line}")
+            typer.echo(f"{self.prefix(name)}{line}", err=err)
 
     def say(self, message: str) -> None:
         self.line(SELF, message)
 
     def error(self, message: str) -> None:
-        self.line(SELF, typer.style(message, fg="red", bold=True) if self._color else message)
+        """One line on stderr."""
+        styled = typer.style(message, fg="red", bold=True) if self._color else message
+        self.line(SELF, styled, err=True)
 
 
 class StopSignals:

@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from pydantic import ValidationError
 
+from sekber_cli import reachable, secret_file
 from sekber_cli.embedded import EmbeddedRedis
 from sekber_cli.supervisor import (
     READY_LINES,
@@ -29,10 +29,13 @@ from sekber_cli.supervisor import (
     wait_for_http,
 )
 from sekber_cli.terminal import Console, StopSignals
-from shared.config import Settings
+from shared.config import Settings, load_settings
 
 VAR_DIR = Path("var")
 REDIS_DIR = VAR_DIR / "redis"
+SECRET_FILE = VAR_DIR / "secret.key"
+# Settings that cannot be used, or a server they name that does not answer.
+CANNOT_START = 2
 
 
 def register(app: typer.Typer) -> None:
@@ -49,20 +52,17 @@ def register(app: typer.Typer) -> None:
 
 
 def run(*, demo: bool) -> int:
-    """Run until a signal (exit 0) or until a service dies (exit 1)."""
+    """Run until a signal (exit 0) or until a service dies (exit 1); 2 when it cannot start.
+    Settings that cannot be used raise SettingsError (sekber_cli.main reports it)."""
     # Imported here so that the one-service commands, which load this module too, stay light.
     from sekber_cli.bootstrap import prepare_database
 
     console = Console(SERVICES, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
-    try:
-        settings = Settings()
-    except ValidationError as exc:
-        console.error(f"invalid settings: {exc}")
-        return 2
+    settings = settings_for_up(console.say)
     problem = _refuse(settings)
     if problem:
         console.error(problem)
-        return 2
+        return CANNOT_START
 
     redis: EmbeddedRedis | None = None
     supervisor: Supervisor | None = None
@@ -71,16 +71,24 @@ def run(*, demo: bool) -> int:
             database_url = _database_url(settings)
             if "redis_url" in settings.model_fields_set:
                 redis_url = settings.redis_url
+                problem = reachable.redis_problem(redis_url)
             else:
                 REDIS_DIR.mkdir(parents=True, exist_ok=True)
                 redis = EmbeddedRedis(data_dir=REDIS_DIR, aof=True).start()
                 redis_url = redis.url
                 console.say(f"embedded Redis at {redis_url} (append-only file in {REDIS_DIR}/)")
+            problem = problem or reachable.database_problem(database_url)
+            if problem:
+                console.error(problem)
+                return CANNOT_START
             console.say(f"preparing database {_redacted(database_url)}")
             prepare_database(database_url, demo=demo, echo=console.say)
 
             env = child_environment(
-                database_url=database_url, redis_url=redis_url, http_port=settings.http_port
+                database_url=database_url,
+                redis_url=redis_url,
+                http_port=settings.http_port,
+                secret_key=settings.secret_key,
             )
             supervisor = Supervisor(sekber_children(), env=env, on_line=console.line)
             signals.on_repeat = supervisor.hurry
@@ -108,12 +116,28 @@ def run(*, demo: bool) -> int:
                 console.say("embedded Redis stopped")
 
 
-def child_environment(*, database_url: str, redis_url: str, http_port: int) -> dict[str, str]:
+def settings_for_up(say: Callable[[str], None]) -> Settings:
+    """The settings; without SEKBER_SECRET_KEY, with the key kept in var/ (generated on the
+    first run). Every child gets the key through its environment (child_environment)."""
+    if secret_file.configured():
+        return load_settings()
+    key, generated = secret_file.kept(SECRET_FILE)
+    if generated:
+        say(f"SEKBER_SECRET_KEY is unset: generated a random key in {SECRET_FILE} (mode 0600)")
+    else:
+        say(f"SEKBER_SECRET_KEY is unset: using the key kept in {SECRET_FILE}")
+    return load_settings(secret_key=key)
+
+
+def child_environment(
+    *, database_url: str, redis_url: str, http_port: int, secret_key: str
+) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
         SEKBER_DATABASE_URL=database_url,
         SEKBER_REDIS_URL=redis_url,
         SEKBER_HTTP_PORT=str(http_port),
+        SEKBER_SECRET_KEY=secret_key,
         PYTHONUNBUFFERED="1",  # lines reach the terminal as they are written
     )
     return env
@@ -154,14 +178,14 @@ def _announce_when_ready(
     done: threading.Event,
     console: Console,
 ) -> None:
-    """Say when the API answers and the deadline scheduler runs: without the scheduler,
-    no reminder or escalation ever goes out."""
+    """Say when the API is ready (its database and Redis answer) and the deadline scheduler
+    runs: without the scheduler, no reminder or escalation ever goes out."""
     base = f"http://127.0.0.1:{http_port}"
     healthy = _wait_for(
-        lambda: wait_for_http(f"{base}/healthz", timeout=1, cancelled=done.is_set),
+        lambda: wait_for_http(f"{base}/readyz", timeout=1, cancelled=done.is_set),
         done,
         console,
-        late=f"intake has not answered {base}/healthz after 60 s; still waiting",
+        late=f"intake is not ready at {base}/readyz after 60 s; still waiting",
     )
     scheduling = healthy and _wait_for(
         lambda: supervisor.wait_for_output("scheduler", READY_LINES["scheduler"], timeout=1),

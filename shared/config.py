@@ -5,13 +5,28 @@ from __future__ import annotations
 import base64
 import binascii
 from functools import lru_cache
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import Field, ValidationInfo, field_validator, model_validator
+import pydantic_settings
+from pydantic import Field, ValidationError, ValidationInfo, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-PLACEHOLDER_SECRET = "change-me-in-production"
-MIN_SECRET_LENGTH = 32
+from shared import config_errors
+from shared.config_checks import (
+    MIN_SECRET_LENGTH,
+    PLACEHOLDER_SECRET,
+    DatabaseUrl,
+    HttpUrl,
+    LogLevel,
+    OptionalHttpUrl,
+    Origins,
+    RedisUrl,
+    SecretKey,
+)
+from shared.config_errors import SettingsError
+
+__all__ = ["MIN_SECRET_LENGTH", "PLACEHOLDER_SECRET", "Settings", "SettingsError"]
+
 WEBHOOK_SECRET_PREFIX = "whsec_"
 SOFT_LIMIT_MARGIN_SECONDS = 2
 # A task's automatic retries wait at most this long (less when the visibility timeout
@@ -25,12 +40,14 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="SEKBER_", env_file=".env", extra="ignore")
 
     environment: Literal["development", "test", "production"] = "development"
-    database_url: str = "sqlite:///var/sekber.db"
-    redis_url: str = "redis://127.0.0.1:6379/0"
+    database_url: DatabaseUrl = "sqlite:///var/sekber.db"
+    redis_url: RedisUrl = "redis://127.0.0.1:6379/0"
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    public_base_url: str = "http://127.0.0.1:8000"
-    secret_key: str = PLACEHOLDER_SECRET
+    public_base_url: HttpUrl = "http://127.0.0.1:8000"
+    # Signs tokens, session cookies and action links; required in every environment, and
+    # never the placeholder (shared/config_checks.py). `sekber up` generates one when unset.
+    secret_key: SecretKey = Field(default="", validate_default=True, repr=False)
 
     # Broker reliability (see docs/reliability.md). A message taken by a worker that died
     # returns to the queue this long after it was taken, plus at most one restore interval:
@@ -80,14 +97,15 @@ class Settings(BaseSettings):
     smtp_timeout_seconds: float = Field(default=5.0, gt=0)
 
     # A system-wide webhook feed (Standard Webhooks) of every notification; empty URL: off.
-    webhook_url: str = ""
-    # "whsec_" and the base64 of at least 24 random bytes; required when the URL is set.
+    webhook_url: OptionalHttpUrl = ""
+    # "whsec_" and the base64 of at least 24 random bytes; required when the URL is set,
+    # and refused when malformed even without it.
     webhook_secret: str = ""
     webhook_language: Literal["id", "en"] = "id"
     webhook_timeout_seconds: float = Field(default=5.0, gt=0)
 
     # A WhatsApp/SMS gateway for coordinators with a phone; empty URL: off.
-    gateway_url: str = ""
+    gateway_url: OptionalHttpUrl = ""
     gateway_token: str = ""
     gateway_timeout_seconds: float = Field(default=5.0, gt=0)
 
@@ -106,7 +124,7 @@ class Settings(BaseSettings):
     digest_hour_wib: int = Field(default=7, ge=0, le=23)
     # Telegram Bot API; an empty token means Telegram is off.
     telegram_bot_token: str = ""
-    telegram_api_base: str = "https://api.telegram.org"
+    telegram_api_base: HttpUrl = "https://api.telegram.org"
     telegram_timeout_seconds: float = Field(default=5.0, gt=0)
 
     # Prometheus /metrics of a worker, the relay or the scheduler; 0: off. Each process
@@ -132,8 +150,9 @@ class Settings(BaseSettings):
     session_check_seconds: float = Field(default=5.0, ge=0, le=60)
     # Open child tasks one task may have referred onward at once.
     onward_max_open_children: int = Field(default=5, ge=1, le=50)
-    # Origins allowed to call the API from a browser; empty: same origin only. No "*".
-    cors_origins: list[str] = []
+    # Origins allowed to call the API from a browser, separated by commas (or a JSON
+    # list); empty: same origin only. No "*".
+    cors_origins: Origins = []
 
     # Liveness heartbeats of routing, notify, relay and scheduler (`sekber probe SERVICE`):
     # each touches DIR/SERVICE.heartbeat every interval; empty: off. One directory per
@@ -143,7 +162,7 @@ class Settings(BaseSettings):
     # The probe fails when the heartbeat is older than this.
     heartbeat_max_age_seconds: float = Field(default=60.0, gt=0)
 
-    log_level: str = "INFO"
+    log_level: LogLevel = "INFO"
     # json for a log collector, text for a terminal; unset: json in production only.
     log_format: Literal["json", "text"] | None = None
 
@@ -177,21 +196,10 @@ class Settings(BaseSettings):
         return value
 
     @model_validator(mode="after")
-    def _refuse_placeholder_secret(self) -> Settings:
-        if self.environment == "production" and (
-            self.secret_key == PLACEHOLDER_SECRET or len(self.secret_key) < MIN_SECRET_LENGTH
-        ):
-            raise ValueError(
-                f"SEKBER_SECRET_KEY must be set to a real secret of at least "
-                f"{MIN_SECRET_LENGTH} characters in production"
-            )
-        if "*" in self.cors_origins:
-            raise ValueError("SEKBER_CORS_ORIGINS must list origins; '*' is not allowed")
-        return self
-
-    @model_validator(mode="after")
     def _require_channel_secrets(self) -> Settings:
-        if self.webhook_url and not _is_webhook_secret(self.webhook_secret):
+        if (self.webhook_url or self.webhook_secret) and not _is_webhook_secret(
+            self.webhook_secret
+        ):
             raise ValueError(
                 "SEKBER_WEBHOOK_SECRET must be whsec_ and the base64 of at least 24 bytes"
             )
@@ -300,6 +308,17 @@ def _is_webhook_secret(secret: str) -> bool:
     return len(key) >= 24
 
 
+def load_settings(**overrides: Any) -> Settings:
+    """The settings from SEKBER_* variables and .env (`overrides` first). A mistake raises
+    SettingsError: one line per problem, naming the variable, never the value."""
+    try:
+        return Settings(**overrides)
+    except ValidationError as exc:
+        raise config_errors.from_validation(exc) from None
+    except pydantic_settings.SettingsError as exc:
+        raise config_errors.from_source(exc) from None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

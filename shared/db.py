@@ -17,12 +17,38 @@ IDLE_PING_SECONDS = 1.0
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
+    # The values of a statement are names, NIKs, birth dates and phone numbers: they never
+    # appear in an error, so never in a log or a traceback.
+    kwargs["hide_parameters"] = True
     if url.startswith("sqlite"):
         return _sqlite_engine(url, **kwargs)
     engine = create_engine(url, **kwargs)
+    _drop_error_details(engine)
     if not kwargs.get("pool_pre_ping"):
         _ping_when_idle(engine)
     return engine
+
+
+def _drop_error_details(engine: Engine) -> None:
+    """Keep PostgreSQL's DETAIL, HINT and CONTEXT lines out of error messages.
+
+    The server repeats values there: the whole failing row for a check or not-null
+    violation, the key for a unique one. psycopg puts them in the exception's text, which
+    SQLAlchemy copies into its own; both keep only the first line. The fields stay on the
+    driver's exception (`exc.orig.diag`) for code that needs them.
+    """
+
+    @event.listens_for(engine, "handle_error")
+    def _first_line_only(context: Any) -> None:
+        original = context.original_exception
+        text = str(original)
+        first = text.split("\n", 1)[0]
+        if first == text:
+            return
+        original.args = (first,)
+        wrapped = context.sqlalchemy_exception
+        if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+            wrapped.args = (wrapped.args[0].replace(text, first, 1), *wrapped.args[1:])
 
 
 def _ping_when_idle(engine: Engine) -> None:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,12 @@ from shared.migrate import upgrade
 from shared.reference.catalogue import seed_catalogue
 from shared.reference.regions import load_regions
 from tests.support import servers
+from tests.support.auth import SECRET
+
+# Every process refuses to start without a secret key: the tests' own, for every
+# Settings() of the run and every process it starts (a developer's exported key would
+# not match the tokens tests/support/auth.py signs).
+os.environ["SEKBER_SECRET_KEY"] = SECRET
 
 
 @pytest.fixture(scope="session")
@@ -51,6 +58,7 @@ def broker_prefix() -> str:
 def settings(database_url: str, redis_url: str, broker_prefix: str) -> Settings:
     return Settings(
         environment="test",
+        secret_key=SECRET,
         database_url=database_url,
         redis_url=redis_url,
         broker_key_prefix=broker_prefix,

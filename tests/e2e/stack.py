@@ -93,6 +93,7 @@ class Stack:
         env = {
             **os.environ,
             "SEKBER_ENVIRONMENT": "test",
+            "SEKBER_SECRET_KEY": settings.secret_key,
             "SEKBER_DATABASE_URL": settings.database_url,
             "SEKBER_REDIS_URL": settings.redis_url,
             "SEKBER_BROKER_KEY_PREFIX": settings.broker_key_prefix,

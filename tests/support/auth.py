@@ -1,19 +1,19 @@
 """How tests say who acts: every test builds its credentials here.
 
-Tokens are signed with the secret the test services run with (the default of the test
-environment), exactly as POST /api/v1/auth/token would issue them; the sign-in itself
-(passwords, lock-out, keys) has tests of its own."""
+Tokens are signed with the secret the test services run with (SECRET: tests/conftest.py
+puts it in SEKBER_SECRET_KEY for the whole run), exactly as POST /api/v1/auth/token would
+issue them; the sign-in itself (passwords, lock-out, keys) has tests of its own."""
 
 from __future__ import annotations
 
 from datetime import timedelta
 
 from shared.accounts import tokens
-from shared.config import PLACEHOLDER_SECRET
 from shared.models.base import utcnow
 from shared.workflow import Actor
 
-SECRET = PLACEHOLDER_SECRET
+# Known to the tests only; never the public placeholder, which every process refuses.
+SECRET = "sekber-tests-only-secret-key-not-for-any-deployment"
 
 
 def token_for(

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 
 from shared import logcontext
 from shared.config import Settings
@@ -48,3 +49,35 @@ def test_logs_are_json_in_production_and_text_elsewhere_unless_chosen() -> None:
     assert production.effective_log_format == "json"
     assert Settings(environment="development").effective_log_format == "text"
     assert Settings(environment="development", log_format="json").effective_log_format == "json"
+
+
+NIK, PHONE = "3508014203480001", "+6281299887766"
+
+
+def test_a_logged_traceback_carries_no_local_values() -> None:
+    def store(nik: str) -> None:
+        phone = PHONE
+        raise RuntimeError(f"could not store the case ({len(nik + phone)} characters)")
+
+    try:
+        store(NIK)
+    except RuntimeError:
+        entry = logging.LogRecord(
+            "sekber.test", logging.ERROR, __file__, 1, "failed", (), sys.exc_info()
+        )
+    logcontext.CorrelationFilter().filter(entry)
+
+    for formatter in (
+        logcontext.JsonFormatter(service="intake"),
+        logging.Formatter(logcontext.text_format("intake")),
+    ):
+        line = formatter.format(entry)
+        assert "Traceback" in line and "in store" in line
+        assert NIK not in line and PHONE not in line
+
+
+def test_the_command_line_prints_plain_tracebacks_without_locals() -> None:
+    from sekber_cli.main import app
+
+    assert app.pretty_exceptions_enable is False
+    assert app.pretty_exceptions_show_locals is False

@@ -9,17 +9,16 @@ from datetime import timedelta
 from fastapi.testclient import TestClient
 
 from shared import actionlinks
-from shared.config import PLACEHOLDER_SECRET
 from shared.db import UowFactory
 from shared.domain.lifecycle import Action
 from shared.models import CaseEvent, Referral
 from shared.models.base import utcnow
 from tests.integration.notify import scenes
+from tests.support.auth import SECRET  # the intake test app runs with the tests' secret
 
 # Coordinators and cases in Nabire, Central Papua (94), where no other test routes.
 DISTRICT = "94.01.01"
 VILLAGE = "94.01.01.1001"  # Wonorejo
-SECRET = PLACEHOLDER_SECRET  # the intake test app runs with the default secret
 
 
 def link(
