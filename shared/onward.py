@@ -5,11 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shared.domain import pillars
-from shared.domain.lifecycle import Role, State, TransitionError
+from shared.domain.lifecycle import OPEN, Role, State, TransitionError
 from shared.domain.regions import Level
 from shared.domain.routing.facts import Care
 from shared.events import ReferralRouteRequested
@@ -29,6 +29,8 @@ _ONWARD_START = {
 }
 WORKING = frozenset({State.ACCEPTED, State.IN_PROGRESS, State.ON_HOLD})
 PURPOSE_MAX = 200
+# Open child tasks one task may have at once (SEKBER_ONWARD_MAX_OPEN_CHILDREN).
+DEFAULT_MAX_OPEN_CHILDREN = 5
 
 
 def onward_start_level(pillar: str, care: Care) -> Level:
@@ -47,9 +49,11 @@ def refer_onward(
     purpose: str,
     care: Care,
     now: datetime,
+    max_open_children: int = DEFAULT_MAX_OPEN_CHILDREN,
 ) -> Referral:
     """The receiver of a task in work asks another pillar to act on the same case: a child
-    task, waiting in `routing` for the routing worker to pick its coordinator.
+    task, waiting in `routing` for the routing worker to pick its coordinator. A task has
+    at most `max_open_children` open children at once.
 
     The purpose is free text in the receiver's words; it stands for both languages.
     """
@@ -70,6 +74,18 @@ def refer_onward(
     purpose = purpose.strip()
     if not purpose or len(purpose) > PURPOSE_MAX:
         raise TransitionError("invalid", "purpose", f"say why, in 1 to {PURPOSE_MAX} characters")
+    open_children = session.scalar(
+        select(func.count())
+        .select_from(Referral)
+        .where(Referral.parent_id == parent.id, Referral.status.in_([s.value for s in OPEN]))
+    )
+    if (open_children or 0) >= max_open_children:
+        raise TransitionError(
+            "conflict",
+            "referral_id",
+            f"this task has {open_children} open tasks referred onward already (at most "
+            f"{max_open_children}); wait until one of them closes",
+        )
     child = Referral(
         case_id=case.id,
         pillar_code=pillar,

@@ -84,6 +84,7 @@ def refer_onward(
     purpose: str,
     care: Care,
     now: datetime,
+    max_open_children: int = onward.DEFAULT_MAX_OPEN_CHILDREN,
 ) -> OnwardCreated:
     with uow_factory() as uow:
         child = onward.refer_onward(
@@ -94,6 +95,7 @@ def refer_onward(
             purpose=purpose,
             care=care,
             now=now,
+            max_open_children=max_open_children,
         )
         created = OnwardCreated(
             id=child.id,

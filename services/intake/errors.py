@@ -78,7 +78,8 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
 async def _invalid_referral(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, InvalidReferral)
     loc = ["body", *exc.field]
-    return problem(422, [{"field": _field(loc), "loc": loc, "msg": str(exc), "type": "not_found"}])
+    error = {"field": _field(loc), "loc": loc, "msg": str(exc), "type": exc.kind}
+    return problem(exc.status, [error])
 
 
 async def _idempotency_conflict(_request: Request, exc: Exception) -> JSONResponse:
@@ -108,6 +109,7 @@ _TRANSITION_LOC = {
     "role": ["header", "Authorization"],
     "actor": ["header", "Authorization"],
     "action": ["path", "action"],
+    "referral_id": ["path", "referral_id"],
 }
 
 

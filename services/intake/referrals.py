@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from services.intake.schemas import ReferralCreate, ReporterIn
 from shared.db import UnitOfWork, UowFactory
+from shared.domain import regions
 from shared.domain.regions import Level
 from shared.domain.tracking import new_tracking_code
 from shared.events import CaseReceived
@@ -24,14 +25,22 @@ log = logging.getLogger(__name__)
 
 # Case.reported_by's length: an actor label always fits.
 REPORTED_BY_MAX = 160
+# Case.idempotency_key's length, and the part of it that names the sender (96 bits).
+IDEMPOTENCY_KEY_MAX = 120
+SENDER_TAG_LENGTH = 24
 
 
 class InvalidReferral(ValueError):
-    """The referral names something that does not exist; `field` says which part."""
+    """The referral names something that does not exist (422), or a place the submitter
+    may not file in (403); `field` says which part."""
 
-    def __init__(self, field: tuple[str, ...], message: str) -> None:
+    def __init__(
+        self, field: tuple[str, ...], message: str, *, status: int = 422, kind: str = "not_found"
+    ) -> None:
         super().__init__(message)
         self.field = field
+        self.status = status
+        self.kind = kind
 
 
 class IdempotencyConflict(ValueError):
@@ -57,20 +66,32 @@ def submit_referral(
     correlation_id: str,
     today: date,
     reported_by: str | None = None,
+    jurisdiction: str = "",
 ) -> Submitted:
     """Store the case and its CaseReceived event; a repeated key returns the first case.
 
     `reported_by` is the sender's actor label; without one, the reporter stands for it.
+    An Idempotency-Key is the sender's own: the same key from another sender is another
+    request. The village must lie in the sender's `jurisdiction` (empty: national).
     """
+    if jurisdiction and not regions.is_within(data.village_code, jurisdiction):
+        raise InvalidReferral(
+            ("village_code",),
+            f"{data.village_code} lies outside your jurisdiction ({jurisdiction}); "
+            "refer the case to a case worker or supervisor there",
+            status=403,
+            kind="outside_jurisdiction",
+        )
     digest = fingerprint(data)
     sender = reported_by or sender_label(data.reporter)
+    key = scoped_key(sender, idempotency_key) if idempotency_key else None
     for _attempt in range(3):
         with uow_factory() as uow:
-            if idempotency_key:
-                earlier = _find_by_key(uow, idempotency_key)
+            if key:
+                earlier = _find_by_key(uow, key)
                 if earlier is not None:
                     return _replay(earlier, digest)
-            case = _new_case(uow, data, idempotency_key, digest, correlation_id, today, sender)
+            case = _new_case(uow, data, key, digest, correlation_id, today, sender)
             try:
                 uow.commit()
             except IntegrityError:
@@ -79,6 +100,15 @@ def submit_referral(
             log.info("case %s received", case.id)
             return Submitted(case=case, replayed=False)
     raise RuntimeError("could not store the referral after 3 attempts")
+
+
+def scoped_key(sender: str, idempotency_key: str) -> str:
+    """The key as stored: the client's key, then a tag of the sender who chose it (the
+    client's key stays readable at the start; one too long for the column is hashed)."""
+    tag = hashlib.sha256(sender.encode()).hexdigest()[:SENDER_TAG_LENGTH]
+    if len(idempotency_key) + 1 + SENDER_TAG_LENGTH > IDEMPOTENCY_KEY_MAX:
+        idempotency_key = "sha256:" + hashlib.sha256(idempotency_key.encode()).hexdigest()
+    return f"{idempotency_key}@{tag}"
 
 
 def sender_label(reporter: ReporterIn) -> str:

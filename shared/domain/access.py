@@ -1,9 +1,11 @@
 """Roles, and what each may see of a case: least privilege as data (UU 27/2022).
 
 A person's identity (name, full NIK, birth date, contact) is shown only to whom the
-service needs it: the coordinator who holds the task, and the case worker who reported it.
-Supervisors track how cases are resolved, so they see initials and a masked NIK. CSR
-partners see needs with no identity at all.
+service needs it: all of it to the coordinator who holds the task, the name and the
+reporter's contact to the case worker who reported it. Supervisors track how cases are
+resolved, so they see initials and a masked NIK. CSR partners see needs with no identity
+at all. The table in docs/security.md says the same, and test_privacy.py holds the two
+together.
 """
 
 from __future__ import annotations
@@ -44,7 +46,7 @@ class Disclosure:
 FULL = Disclosure(True, True, True, True, True)
 _NOTHING = Disclosure(False, False, False, False, False)
 _SERVICE = Disclosure(True, True, True, True, True)
-_REPORTED = Disclosure(True, False, True, True, True)
+_REPORTED = Disclosure(True, False, False, True, True)
 _TRACKING = Disclosure(False, False, False, False, True)
 
 

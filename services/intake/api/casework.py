@@ -7,7 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Header, Path, Response
 
 from services.intake import casework
-from services.intake.deps import ActorDep, DeadlinePolicyDep, NowDep, UowFactoryDep
+from services.intake.deps import (
+    ActorDep,
+    DeadlinePolicyDep,
+    NowDep,
+    SettingsDep,
+    UowFactoryDep,
+)
 from services.intake.errors import refused
 from services.intake.task_schemas import (
     ActionIn,
@@ -131,9 +137,12 @@ def refer_onward(
     uow_factory: UowFactoryDep,
     actor: ActorDep,
     now: NowDep,
+    settings: SettingsDep,
 ) -> OnwardCreated:
     """The receiver of an accepted task asks another pillar to act on the case too: a new
-    task, linked to this one, that routing gives to a coordinator of that pillar."""
+    task, linked to this one, that routing gives to a coordinator of that pillar. A task
+    has at most SEKBER_ONWARD_MAX_OPEN_CHILDREN (5) open tasks referred onward at once:
+    409 naming `referral_id` past that."""
     return casework.refer_onward(
         uow_factory=uow_factory,
         parent_id=referral_id,
@@ -142,4 +151,5 @@ def refer_onward(
         purpose=body.purpose,
         care=body.care,
         now=now,
+        max_open_children=settings.onward_max_open_children,
     )

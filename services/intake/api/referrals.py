@@ -29,7 +29,7 @@ IdempotencyKey = Annotated[
     status_code=201,
     response_model=ReferralCreated,
     responses={
-        409: {"description": "Idempotency-Key reused for a different referral"},
+        409: {"description": "Idempotency-Key reused (by you) for a different referral"},
         413: {"description": "Body too large"},
         422: {"description": "A field is missing, malformed or unknown"},
     },
@@ -55,6 +55,7 @@ def submit_referral(
         correlation_id=correlation_id,
         today=date.today(),
         reported_by=actor.label,
+        jurisdiction=actor.jurisdiction,
     )
     if (audited := access_of(request)) is not None:
         audited.touch([result.case.id], basis=f"reporter ({body.legal_basis})")

@@ -181,6 +181,7 @@ async def act_on_task(
                 purpose=fields.get("purpose", ""),
                 care=Care(fields.get("care") or "community"),
                 now=now,
+                max_open_children=request.app.state.settings.onward_max_open_children,
             )
         else:
             if action not in PAGE_ACTIONS:

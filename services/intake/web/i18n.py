@@ -111,6 +111,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "err.required": ("Wajib diisi.", "Required."),
     "err.category": ("Pilih kategori PPKS.", "Choose a PPKS category."),
     "err.village_code": ("Pilih desa/kelurahan.", "Choose a village."),
+    "err.village_outside": (
+        "Desa/kelurahan ini di luar wilayah kerja Anda.",
+        "This village lies outside your jurisdiction.",
+    ),
     "err.urgency": ("Pilih tingkat kedaruratan.", "Choose the urgency."),
     "err.description": (
         "Tulis uraian keadaan (3 sampai 4000 huruf).",

@@ -105,10 +105,12 @@ async def submit_referral_form(
             correlation_id=correlation_id,
             today=date.today(),
             reported_by=actor.label,
+            jurisdiction=actor.jurisdiction,
         )
-    except referrals.InvalidReferral:
-        form.errors["village_code"] = i18n.translator(language(request))("err.village_code")
-        return again(422)
+    except referrals.InvalidReferral as exc:
+        message = "err.village_outside" if exc.status == 403 else "err.village_code"
+        form.errors["village_code"] = i18n.translator(language(request))(message)
+        return again(exc.status)
     except referrals.IdempotencyConflict:
         form.values["idempotency_key"] = str(uuid.uuid4())
         return again(409)

@@ -5,12 +5,16 @@ a person's request for their data. Cases here are in Papua Barat Daya (96)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from shared.db import UowFactory
+from shared.domain.access import Relation, Role, disclosure
 from shared.models import AuditEntry, Case
 from tests.integration.factories import add_coordinator, route
 from tests.integration.intake.conftest import referral
@@ -168,3 +172,93 @@ def test_an_admin_exports_everything_held_about_a_person_and_the_export_is_recor
     ]
     missing = client.post("/api/v1/admin/subject-access", json={}, headers=ADMIN)
     assert missing.status_code == 422
+
+
+# --- The disclosure table of docs/security.md, held against the code, role by field ------
+
+DOC = Path(__file__).resolve().parents[3] / "docs" / "security.md"
+# The table's rows: the role and how it stands to the case.
+ROWS = {
+    "coordinator serving the case": (Role.COORDINATOR, Relation.ASSIGNEE, True),
+    "coordinator of a CSR pillar serving the case": (Role.COORDINATOR, Relation.ASSIGNEE, False),
+    "case worker who reported it": (Role.CASE_WORKER, Relation.REPORTER, True),
+    "supervisor in the jurisdiction": (Role.SUPERVISOR, Relation.OVERSIGHT, True),
+    "admin in the jurisdiction": (Role.ADMIN, Relation.OVERSIGHT, True),
+}
+COLUMNS = {
+    "Full name": "full_name",
+    "Full NIK": "full_nik",
+    "Birth date": "birth_date",
+    "Reporter's contact": "contact",
+    "Description": "description",
+}
+BIRTH_DATE = "1950-08-01"
+PHONE = "+6281344445555"
+DESCRIPTION = "Lansia hidup sendiri, sakit, tidak ada keluarga"
+
+
+def documented_table() -> dict[tuple[str, str], bool]:
+    lines = DOC.read_text(encoding="utf-8").split("**Disclosure**", 1)[1].splitlines()
+    rows = [line.strip() for line in lines if line.strip().startswith("|")]
+    header = [cell.strip() for cell in rows[0].strip("|").split("|")]
+    table = {}
+    for row in rows[2:]:
+        cells = [cell.strip() for cell in row.strip("|").split("|")]
+        for column, cell in zip(header[1:], cells[1:], strict=True):
+            table[(cells[0], column)] = {"yes": True, "no": False}[cell]
+    return table
+
+
+def test_the_documented_table_names_every_role_and_field() -> None:
+    assert set(documented_table()) == {(r, c) for r in ROWS for c in COLUMNS}
+
+
+@pytest.mark.parametrize("row", ROWS)
+def test_the_code_discloses_what_the_documented_table_says(row: str) -> None:
+    role, relation, pillar_sees = ROWS[row]
+    disclosed = disclosure(role, relation, pillar_sees_identity=pillar_sees)
+    documented = documented_table()
+    assert {c: getattr(disclosed, a) for c, a in COLUMNS.items()} == {
+        c: documented[(row, c)] for c in COLUMNS
+    }
+
+
+@pytest.fixture(scope="module")
+def views(client: TestClient, uow_factory: UowFactory) -> dict[str, dict[str, Any]]:
+    """One case in Makbon with every field filled, as each role reads it over the API."""
+    coordinator = add_coordinator(uow_factory, pillar="TKSK", region="96.01.01")
+    body = referral(
+        village_code=VILLAGE,
+        description=DESCRIPTION,
+        beneficiary={"name": NAME, "nik": NIK, "sex": "F", "birth_date": BIRTH_DATE},
+        reporter={"name": "Yuli", "phone": PHONE},
+    )
+    response = client.post("/api/v1/referrals", json=body, headers=REPORTER)
+    assert response.status_code == 201, response.text
+    case_id = response.json()["case_id"]
+    route(uow_factory, uuid.UUID(case_id))
+    return {
+        "coordinator serving the case": seen_by(
+            client, case_id, headers_for("coordinator", str(coordinator))
+        ),
+        "case worker who reported it": seen_by(client, case_id, REPORTER),
+        "supervisor in the jurisdiction": seen_by(client, case_id, SUPERVISOR),
+        "admin in the jurisdiction": seen_by(client, case_id, ADMIN),
+    }
+
+
+SHOWN: dict[str, Callable[[dict[str, Any]], bool]] = {
+    "Full name": lambda v: v["beneficiary"]["name"] == NAME,
+    "Full NIK": lambda v: v["beneficiary"]["nik"] == NIK and NIK in str(v),
+    "Birth date": lambda v: v["beneficiary"]["birth_date"] == BIRTH_DATE,
+    "Reporter's contact": lambda v: v["reporter_phone"] == PHONE,
+    "Description": lambda v: v["description"] == DESCRIPTION,
+}
+
+
+@pytest.mark.parametrize("column", COLUMNS)
+@pytest.mark.parametrize("row", [r for r in ROWS if "CSR pillar" not in r])
+def test_the_api_shows_each_role_each_field_as_documented(
+    views: dict[str, dict[str, Any]], row: str, column: str
+) -> None:
+    assert SHOWN[column](views[row]) is documented_table()[(row, column)]

@@ -58,8 +58,19 @@ def session_cookie(client: TestClient, username: str) -> str:
     return str(done.cookies["sekber_session"])
 
 
-def me(client: TestClient, **kwargs: Any) -> int:
-    return client.get("/api/v1/auth/me", **kwargs).status_code
+def me(client: TestClient, *, cookie: str = "", headers: dict[str, str] | None = None) -> int:
+    return with_cookie(client, cookie, "GET", "/api/v1/auth/me", headers=headers).status_code
+
+
+def with_cookie(client: TestClient, cookie: str, method: str, url: str, **kwargs: Any) -> Any:
+    """A request carrying this session cookie only."""
+    client.cookies.clear()
+    if cookie:
+        client.cookies.set("sekber_session", cookie)
+    try:
+        return client.request(method, url, follow_redirects=False, **kwargs)
+    finally:
+        client.cookies.clear()
 
 
 def test_signing_out_ends_the_session_even_for_a_kept_cookie(
@@ -68,25 +79,21 @@ def test_signing_out_ends_the_session_even_for_a_kept_cookie(
     username = account(uow_factory)
     cookie = session_cookie(client, username)
     other_cookie = session_cookie(client, username)  # the same person on another device
-    jar = {"sekber_session": cookie}
 
     # From another site's page, sign-out is refused and the session goes on.
-    forged = client.post(
-        "/keluar", cookies=jar, headers={"Origin": "https://evil.example"}, follow_redirects=False
+    forged = with_cookie(
+        client, cookie, "POST", "/keluar", headers={"Origin": "https://evil.example"}
     )
     assert forged.status_code == 403
-    assert me(client, cookies=jar) == 200
+    assert me(client, cookie=cookie) == 200
 
-    out = client.post(
-        "/keluar", cookies=jar, headers={"Origin": "http://testserver"}, follow_redirects=False
-    )
+    out = with_cookie(client, cookie, "POST", "/keluar", headers={"Origin": "http://testserver"})
     assert (out.status_code, out.headers["location"]) == (303, "/masuk")
-    assert me(client, cookies=jar) == 401
-    page = client.get("/rujukan", cookies=jar, follow_redirects=False)
+    assert me(client, cookie=cookie) == 401
+    page = with_cookie(client, cookie, "GET", "/rujukan")
     assert page.status_code == 303 and page.headers["location"].startswith("/masuk")
     # Only that session: the other device stays signed in.
-    assert me(client, cookies={"sekber_session": other_cookie}) == 200
-    client.cookies.clear()
+    assert me(client, cookie=other_cookie) == 200
 
 
 @pytest.mark.parametrize(
@@ -106,8 +113,8 @@ def test_an_account_change_ends_its_tokens_and_sessions_at_once(
         "/api/v1/auth/token", data={"username": username, "password": PASSWORD}
     ).json()["access_token"]
     bearer = {"Authorization": f"Bearer {token}"}
-    jar = {"sekber_session": session_cookie(client, username)}
-    assert (me(client, headers=bearer), me(client, cookies=jar)) == (200, 200)
+    cookie = session_cookie(client, username)
+    assert (me(client, headers=bearer), me(client, cookie=cookie)) == (200, 200)
 
     with uow_factory() as uow:
         change(uow.session, username)
@@ -116,5 +123,4 @@ def test_an_account_change_ends_its_tokens_and_sessions_at_once(
     refused = client.get("/api/v1/auth/me", headers=bearer)
     assert refused.status_code == 401
     assert "session has ended" in refused.json()["detail"][0]["msg"]
-    assert me(client, cookies=jar) == 401
-    client.cookies.clear()
+    assert me(client, cookie=cookie) == 401
