@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import Depends, FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse, Response
 from prometheus_client import CollectorRegistry
 
-from services.intake import errors, policy, scope, signin_pages, web
+from services.intake import errors, policy, scope, signin_pages, textguard, web
 from services.intake.api import (
     act,
     admin,
@@ -109,6 +110,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     errors.install(app)
     app.add_exception_handler(SignInRequired, _to_sign_in)
+    app.add_exception_handler(textguard.InputRefused, _input_refused)
     app.add_exception_handler(PageRefused, _refusal_page)
     policy.include(app, health.router)
     policy.include(app, metrics_api.router)
@@ -160,6 +162,13 @@ async def _refusal_page(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PageRefused)
     refusal = render.forbidden if exc.status == 403 else render.not_found
     return refusal(request, exc.actor)
+
+
+async def _input_refused(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, textguard.InputRefused)
+    if exc.page:
+        return render.bad_input(request, status=exc.status_code, field=exc.field, msg=exc.msg)
+    return await http_exception_handler(request, exc)
 
 
 async def _to_sign_in(request: Request, exc: Exception) -> RedirectResponse:

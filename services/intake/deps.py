@@ -88,6 +88,13 @@ async def read_rules_text(request: Request) -> str:
         raise refused(
             422, ["body", "rules"], f"not UTF-8 text (byte {exc.start})", "invalid_rules"
         ) from None
+    # The rule set's own parser applies the free-text rule, naming the line.
+
+
+async def read_body(request: Request) -> bytes:
+    """The request body, read on the event loop (the guard has checked it already), so
+    that the route itself can be a plain function run in the thread pool."""
+    return await request.body()
 
 
 def get_correlation_id(
@@ -127,6 +134,7 @@ DirectoryCacheDep = Annotated[SnapshotCache, Depends(get_directory_cache)]
 ActiveRulesDep = Annotated[ActiveRules, Depends(get_active_rules)]
 CorrelationIdDep = Annotated[str, Depends(get_correlation_id)]
 RulesTextDep = Annotated[str, Depends(read_rules_text)]
+BodyDep = Annotated[bytes, Depends(read_body)]
 DeadlinePolicyDep = Annotated[DeadlinePolicy, Depends(get_deadline_policy)]
 NowDep = Annotated[datetime, Depends(get_now)]
 ActorDep = Annotated[Actor, Depends(get_actor)]

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.routing import APIRoute
 
+from services.intake import textguard
 from shared.domain.access import ROLES, Role
 
 CW, CO, SV, AD, CSR = (
@@ -167,7 +168,11 @@ def routes_without_rules(app: FastAPI) -> list[str]:
 
 
 def check(app: FastAPI) -> None:
-    """Refuse to serve an app with a route nobody decided about."""
+    """Refuse to serve an app with a route nobody decided about, or one whose input
+    does not pass the text guard."""
     missing = routes_without_rules(app)
     if missing:
         raise RuntimeError(f"routes without an access rule in services/intake/policy.py: {missing}")
+    unguarded = textguard.routes_not_guarded(route for route, _ in api_routes(app))
+    if unguarded:
+        raise RuntimeError(f"routes not built with textguard.GuardedRoute: {unguarded}")

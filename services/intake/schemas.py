@@ -2,32 +2,61 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
+from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     StringConstraints,
     ValidationInfo,
     field_validator,
 )
+from pydantic_core import PydanticCustomError
 
-from shared.domain import categories, nik, regions
+from shared.domain import categories, nik, regions, text
 from shared.domain.deadlines import Standing, Step
 from shared.domain.routing.facts import AgeBand, DisasterScope, Need, age_band
 from shared.domain.urgency import Urgency
 
 DISASTER_CATEGORIES = ("KBA", "KBS")
 
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=160)]
+
+def _one_line(value: str) -> str:
+    try:
+        return text.clean(value, one_line=True)
+    except text.TextError as exc:
+        raise PydanticCustomError("text", str(exc)) from None
+
+
+Name = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=160),
+    AfterValidator(_one_line),
+]
 Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()-]{6,24}$")]
+
+
+def _deliverable_shape(value: str) -> str:
+    """An address shaped as the RFCs say, without control, invisible or direction
+    characters (email-validator's rules); its domain in lower case."""
+    try:
+        return validate_email(value, check_deliverability=False).normalized
+    except EmailNotValidError as exc:
+        raise PydanticCustomError("email", str(exc)) from None
+
+
 Email = Annotated[
     str,
-    StringConstraints(strip_whitespace=True, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"),
+    StringConstraints(strip_whitespace=True, max_length=254),
+    AfterValidator(_deliverable_shape),
+    Field(json_schema_extra={"format": "email"}),
 ]
 LegalBasis = Literal["public_service", "consent", "guardian_consent"]
 
@@ -53,12 +82,24 @@ def _past_birth_date(value: date | None) -> date | None:
     return value
 
 
+def _written_as_iso_date(value: object) -> object:
+    """Only YYYY-MM-DD: pydantic would read a number (or "0") as seconds since 1970."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not ISO_DATE.fullmatch(value):
+        raise PydanticCustomError("date_format", "a date written YYYY-MM-DD")
+    return value
+
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+IsoDate = Annotated[date, BeforeValidator(_written_as_iso_date)]
+
 Nik = Annotated[
     str | None,
     AfterValidator(_well_formed_nik),
     Field(description="16-digit NIK; optional (many have none)"),
 ]
-BirthDate = Annotated[date | None, AfterValidator(_past_birth_date)]
+BirthDate = Annotated[IsoDate | None, AfterValidator(_past_birth_date)]
 
 
 class BeneficiaryIn(_In):

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from urllib.parse import parse_qs
 
 from fastapi import Request
 from sqlalchemy.orm import Session
 
-from services.intake import correlation
+from services.intake import correlation, textguard
 from services.intake.auth import SESSION_COOKIE
 from services.intake.ratelimit import SignInThrottle
 from shared import audit
@@ -37,10 +36,19 @@ class SignedIn:
     expires_in: int
 
 
+FORM = "application/x-www-form-urlencoded"
+
+
 async def form_fields(request: Request) -> dict[str, str]:
-    """An application/x-www-form-urlencoded body (the OAuth2 password flow's format)."""
-    body = (await request.body()).decode("utf-8", "replace")
-    return {k: v[0] for k, v in parse_qs(body, keep_blank_values=True).items()}
+    """An application/x-www-form-urlencoded body (the OAuth2 password flow's format), its
+    fields checked by the text guard; the first of a repeated field counts."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type != FORM:
+        raise textguard.refusal(415, ["header", "Content-Type"], f"send {FORM}", "media_type")
+    fields: dict[str, str] = {}
+    for name, value in textguard.parse_form(await request.body()):
+        fields.setdefault(name, value)
+    return fields
 
 
 def sign_in(request: Request, *, username: str, password: str, kind: str) -> SignedIn:

@@ -4,17 +4,20 @@ session cookie the pages are served with, and /keluar clears it."""
 from __future__ import annotations
 
 from html import escape
+from typing import Annotated
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from services.intake import signin
 from services.intake.auth import SESSION_COOKIE
 from services.intake.ratelimit import ThrottleUnavailable
+from services.intake.textguard import GuardedRoute
 from services.intake.web.render import cross_site
 from shared.accounts import users
 
-router = APIRouter(tags=["pages"], include_in_schema=False)
+FormFields = Annotated[dict[str, str], Depends(signin.form_fields)]
+router = APIRouter(route_class=GuardedRoute, tags=["pages"], include_in_schema=False)
 
 _MESSAGES = {
     401: ("Nama pengguna atau kata sandi salah.", "Wrong username or password."),
@@ -37,8 +40,9 @@ def sign_in_page(next: str = "/") -> HTMLResponse:
 
 
 @router.post("/masuk", response_class=HTMLResponse)
-async def sign_in(request: Request) -> Response:
-    form = await signin.form_fields(request)
+def sign_in(
+    request: Request, form: Annotated[dict[str, str], Depends(signin.form_fields)]
+) -> Response:
     username = form.get("username", "")[:80]
     next_path = safe_next(form.get("next"))
     if not username or not form.get("password"):

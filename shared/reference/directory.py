@@ -23,6 +23,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.db import UowFactory
+from shared.domain import text as free_text
 from shared.domain.categories import BY_CODE as CATEGORIES
 from shared.domain.pillars import BY_CODE as PILLARS
 from shared.models import Coordinator, Region
@@ -125,6 +126,13 @@ def _entry(
     if row.get(None):
         fault("row: more fields than the header")
     value = {name: str(row.get(name) or "").strip() for name in COLUMNS}
+    for name in COLUMNS:
+        error = free_text.problem(value[name], one_line=True)
+        if error is not None:
+            fault(f"{name}: {error}")
+            value[name] = ""
+        else:
+            value[name] = free_text.clean(value[name])
     for name in sorted(REQUIRED):
         if not value[name]:
             fault(f"{name}: required")

@@ -10,15 +10,16 @@ from collections.abc import Callable
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Depends, Path, Request
+from fastapi import APIRouter, Depends, Path
 from fastapi.responses import HTMLResponse
 
 from services.intake import action_links, action_pages
-from services.intake.deps import DeadlinePolicyDep, NowDep, SettingsDep, UowFactoryDep
+from services.intake.deps import BodyDep, DeadlinePolicyDep, NowDep, SettingsDep, UowFactoryDep
+from services.intake.textguard import GuardedRoute
 from shared import actionlinks, workflow
 from shared.domain.lifecycle import Reason
 
-router = APIRouter(prefix="/act", tags=["action links"])
+router = APIRouter(route_class=GuardedRoute, prefix="/act", tags=["action links"])
 
 Token = Annotated[str, Path(max_length=200, description="The signed token from the message")]
 # The token is a credential: never in a Referer header, a cache or a search index.
@@ -36,10 +37,9 @@ _REFUSAL_STATUS: dict[type[Exception], int] = {
 }
 
 
-async def form_reason(request: Request) -> str | None:
-    """The optional `reason` field of a form post (urlencoded, so no multipart parser)."""
-    body = (await request.body()).decode("utf-8", "replace")
-    values = parse_qs(body).get("reason")
+def form_reason(body: BodyDep) -> str | None:
+    """The optional `reason` field of a form post (urlencoded, checked by the guard)."""
+    values = parse_qs(body.decode("ascii", "replace")).get("reason")
     return values[0] if values and values[0] else None
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -13,10 +12,11 @@ from services.intake import subject_access
 from services.intake.deps import ActorDep, DeadlinePolicyDep, NowDep, SessionDep
 from services.intake.errors import refused
 from services.intake.guard import access_of
-from services.intake.schemas import Name, Nik
+from services.intake.schemas import IsoDate, Name, Nik
+from services.intake.textguard import GuardedRoute
 from shared.models import AuditEntry
 
-router = APIRouter(prefix="/admin", tags=["administration"])
+router = APIRouter(route_class=GuardedRoute, prefix="/admin", tags=["administration"])
 
 
 class SubjectAccessRequest(BaseModel):
@@ -24,7 +24,7 @@ class SubjectAccessRequest(BaseModel):
 
     nik: Nik = None
     name: Name | None = None
-    birth_date: date | None = None
+    birth_date: IsoDate | None = None
     # The request's reference in the admin's own register, kept in the audit trail.
     reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] = ""
 

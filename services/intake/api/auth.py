@@ -12,9 +12,10 @@ from services.intake import signin
 from services.intake.deps import ActorDep
 from services.intake.errors import problem, refused
 from services.intake.ratelimit import ThrottleUnavailable
+from services.intake.textguard import GuardedRoute
 from shared.accounts import users
 
-router = APIRouter(prefix="/auth", tags=["auth"])
+router = APIRouter(route_class=GuardedRoute, prefix="/auth", tags=["auth"])
 
 
 class TokenRead(BaseModel):

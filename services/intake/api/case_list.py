@@ -10,8 +10,9 @@ from fastapi import APIRouter, Query
 from services.intake import case_list
 from services.intake.deps import ActorDep, SessionDep
 from services.intake.errors import refused
+from services.intake.textguard import GuardedRoute
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(route_class=GuardedRoute, tags=["cases"])
 
 CaseStatus = Literal["received", "open", "closed"]
 

@@ -7,9 +7,10 @@ from services.intake.deps import ActorDep, DeadlinePolicyDep, NowDep, SessionDep
 from services.intake.errors import refused
 from services.intake.guard import access_of
 from services.intake.schemas import CaseRead
+from services.intake.textguard import GuardedRoute
 from shared.domain import access
 
-router = APIRouter(tags=["cases"])
+router = APIRouter(route_class=GuardedRoute, tags=["cases"])
 
 
 @router.get("/cases/{case_ref}", response_model=CaseRead, responses={404: {}})

@@ -23,10 +23,11 @@ from services.intake.task_schemas import (
     OnwardIn,
     TaskRead,
 )
+from services.intake.textguard import GuardedRoute
 from shared.domain.lifecycle import Action
 from shared.workflow import Change
 
-router = APIRouter(prefix="/referrals/{referral_id}", tags=["casework"])
+router = APIRouter(route_class=GuardedRoute, prefix="/referrals/{referral_id}", tags=["casework"])
 
 ReferralId = Annotated[uuid.UUID, Path(description="The referral task's id")]
 IfMatch = Annotated[

@@ -4,7 +4,6 @@ Only supervisors and admins; their jurisdiction always limits the rows."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Any, Literal, get_args
 
 from fastapi import APIRouter, Depends, Query
@@ -17,13 +16,15 @@ from services.intake.dashboard.measures import Bucket
 from services.intake.dashboard.sql import Filters
 from services.intake.deps import ActorDep, NowDep, ReadOnlySessionDep
 from services.intake.errors import refused
+from services.intake.schemas import IsoDate
+from services.intake.textguard import GuardedRoute
 from shared.domain import regions
 from shared.domain.categories import CATEGORIES
 from shared.domain.pillars import BY_CODE as PILLARS
 from shared.domain.spreadsheet import csv_text
 from shared.domain.urgency import Urgency
 
-router = APIRouter(prefix="/dashboard", tags=["supervision"])
+router = APIRouter(route_class=GuardedRoute, prefix="/dashboard", tags=["supervision"])
 
 ROLES = ("supervisor", "admin")
 _CATEGORIES = frozenset(c.code for c in CATEGORIES)
@@ -51,8 +52,8 @@ def dashboard_filters(
     pillar: Annotated[str | None, Query(max_length=16, description="Pillar code")] = None,
     category: Annotated[str | None, Query(max_length=8, description="PPKS code")] = None,
     urgency: Urgency | None = None,
-    first: Annotated[date | None, Query(alias="from", description="First WIB day")] = None,
-    last: Annotated[date | None, Query(alias="to", description="Last WIB day")] = None,
+    first: Annotated[IsoDate | None, Query(alias="from", description="First WIB day")] = None,
+    last: Annotated[IsoDate | None, Query(alias="to", description="Last WIB day")] = None,
 ) -> Filters:
     if actor.kind not in ROLES:
         raise refused(

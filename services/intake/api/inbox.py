@@ -9,11 +9,12 @@ from services.intake import task_views
 from services.intake.deps import ActorDep, DeadlinePolicyDep, NowDep, SessionDep
 from services.intake.errors import refused
 from services.intake.task_schemas import InboxPage
+from services.intake.textguard import GuardedRoute
 from shared.domain import pillars
 from shared.domain.lifecycle import State
 from shared.domain.urgency import Urgency
 
-router = APIRouter(tags=["casework"])
+router = APIRouter(route_class=GuardedRoute, tags=["casework"])
 
 
 def _pillar_code(value: str | None) -> str | None:
@@ -46,7 +47,7 @@ def read_inbox(
     urgency: Urgency | None = None,
     pillar: PillarCode = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
 ) -> InboxPage:
     """A coordinator's tasks: assigned to them or offered to them, emergencies first, then
     the soonest due, with how each deadline stands and what they may do."""

@@ -3,7 +3,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 
-router = APIRouter(tags=["health"])
+from services.intake.textguard import GuardedRoute
+
+router = APIRouter(route_class=GuardedRoute, tags=["health"])
 
 
 @router.get("/metrics", include_in_schema=False)

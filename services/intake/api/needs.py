@@ -13,12 +13,13 @@ from sqlalchemy import select
 from services.intake import queries
 from services.intake.deps import SessionDep
 from services.intake.guard import access_of
+from services.intake.textguard import GuardedRoute
 from shared.domain import categories, regions
 from shared.domain.routing.facts import Need
 from shared.domain.urgency import Urgency
 from shared.models import Case
 
-router = APIRouter(tags=["needs"])
+router = APIRouter(route_class=GuardedRoute, tags=["needs"])
 
 
 class NeedRead(BaseModel):

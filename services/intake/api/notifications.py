@@ -11,9 +11,10 @@ from services.intake import scope
 from services.intake.deps import ActorDep, CorrelationIdDep, SessionDep, UowFactoryDep
 from services.intake.errors import refused
 from services.intake.notification_schemas import NotificationRead
+from services.intake.textguard import GuardedRoute
 from shared import dead_letters
 
-router = APIRouter(prefix="/notifications", tags=["supervision"])
+router = APIRouter(route_class=GuardedRoute, prefix="/notifications", tags=["supervision"])
 
 NotificationId = Annotated[uuid.UUID, Path(description="The notification's id")]
 Limit = Annotated[int, Query(ge=1, le=500)]

@@ -17,11 +17,12 @@ from services.intake.preference_schemas import (
     NotificationPreferencesWrite,
     PreferenceSwitch,
 )
+from services.intake.textguard import GuardedRoute
 from shared import preferences
 from shared.domain.notice import INAPP, Preferences
 from shared.workflow import Actor
 
-router = APIRouter(prefix="/me", tags=["notifications"])
+router = APIRouter(route_class=GuardedRoute, prefix="/me", tags=["notifications"])
 
 _REFUSALS: dict[int | str, dict[str, Any]] = {
     401: {"description": "Not signed in"},

@@ -8,9 +8,10 @@ from pydantic import AfterValidator
 from services.intake import routing_views
 from services.intake.deps import SessionDep
 from services.intake.routing_schemas import UnassignedReferralRead
+from services.intake.textguard import GuardedRoute
 from shared.domain import regions
 
-router = APIRouter(tags=["supervision"])
+router = APIRouter(route_class=GuardedRoute, tags=["supervision"])
 
 
 def _region_code(value: str | None) -> str | None:

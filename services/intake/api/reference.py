@@ -6,8 +6,9 @@ from services.intake import queries
 from services.intake.deps import SessionDep
 from services.intake.errors import refused
 from services.intake.schemas import CategoryRead, RegionRead
+from services.intake.textguard import GuardedRoute
 
-router = APIRouter(tags=["reference"])
+router = APIRouter(route_class=GuardedRoute, tags=["reference"])
 
 
 @router.get("/categories", response_model=list[CategoryRead])

@@ -9,8 +9,9 @@ from services.intake import referrals
 from services.intake.deps import ActorDep, CorrelationIdDep, UowFactoryDep
 from services.intake.guard import access_of
 from services.intake.schemas import ReferralCreate, ReferralCreated
+from services.intake.textguard import GuardedRoute
 
-router = APIRouter(tags=["referrals"])
+router = APIRouter(route_class=GuardedRoute, tags=["referrals"])
 
 IdempotencyKey = Annotated[
     str | None,

@@ -8,8 +8,9 @@ from services.intake import queries, routing_views, simulation
 from services.intake.deps import ActiveRulesDep, DirectoryCacheDep, ReadOnlySessionDep, SessionDep
 from services.intake.errors import refused
 from services.intake.routing_schemas import CaseRoutingRead, SimulationRead, SimulationRequest
+from services.intake.textguard import GuardedRoute
 
-router = APIRouter(tags=["routing"])
+router = APIRouter(route_class=GuardedRoute, tags=["routing"])
 
 
 @router.get("/cases/{case_ref}/routing", response_model=CaseRoutingRead, responses={404: {}})

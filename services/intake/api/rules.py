@@ -13,8 +13,9 @@ from services.intake.routing_schemas import (
     RuleSetStored,
     RuleSetVersionRead,
 )
+from services.intake.textguard import GuardedRoute
 
-router = APIRouter(prefix="/routing/rules", tags=["routing rules"])
+router = APIRouter(route_class=GuardedRoute, prefix="/routing/rules", tags=["routing rules"])
 
 _TOML_BODY = {"schema": {"type": "string", "maxLength": RULES_MAX_BYTES}}
 

@@ -26,11 +26,12 @@ from redis.exceptions import RedisError
 
 from services.intake.deps import ActorDep, SettingsDep
 from services.intake.errors import refused
+from services.intake.textguard import GuardedRoute
 from shared.inbox_feed import SUPERVISORS, InboxItem, channel_name
 from shared.workflow import Actor
 
 log = logging.getLogger(__name__)
-router = APIRouter(prefix="/inbox", tags=["casework"])
+router = APIRouter(route_class=GuardedRoute, prefix="/inbox", tags=["casework"])
 PING_SECONDS = 15.0
 # How often a quiet stream checks whether the client went away.
 POLL_SECONDS = 1.0

@@ -16,11 +16,13 @@ from sqlalchemy.orm import Session
 from services.intake import case_list, casework, queries, routing_views, scope, task_views
 from services.intake.deps import (
     ActorDep,
+    BodyDep,
     DeadlinePolicyDep,
     NowDep,
     SessionDep,
     UowFactoryDep,
 )
+from services.intake.textguard import GuardedRoute
 from services.intake.web import i18n, task_forms
 from services.intake.web.render import cross_site, forbidden, language, not_found, page
 from shared import workflow
@@ -30,7 +32,7 @@ from shared.domain.lifecycle import Action, Outcome, Reason, TransitionError
 from shared.domain.routing.facts import Care
 from shared.models import Case, Referral
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
 
 CaseId = Annotated[uuid.UUID, Path()]
 # What the page offers (reassign and mark-in-error: a supervisor's).
@@ -153,8 +155,9 @@ def _error_key(exc: Exception) -> str:
 
 
 @router.post("/kasus/{case_id}/tugas/{referral_id}/{action}")
-async def act_on_task(
+def act_on_task(
     request: Request,
+    body: BodyDep,
     case_id: CaseId,
     referral_id: Annotated[uuid.UUID, Path()],
     action: Annotated[str, Path(max_length=20)],
@@ -170,7 +173,7 @@ async def act_on_task(
         if _visible_case(uow.session, actor, case_id) is None:
             return not_found(request, actor)
     t = i18n.translator(language(request))
-    fields = _form(await request.body())
+    fields = _form(body)
     try:
         if action == "onward":
             casework.refer_onward(

@@ -15,13 +15,14 @@ from fastapi.responses import Response
 from services.intake import queries
 from services.intake.deps import ActorDep, NowDep, SessionDep
 from services.intake.guard import access_of
+from services.intake.textguard import GuardedRoute
 from services.intake.web import dashboard_rows, i18n
 from services.intake.web.render import HEADERS, language, page
 from shared.domain import categories, pillars, regions
 from shared.domain.spreadsheet import csv_text
 from shared.domain.urgency import Urgency
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
 
 FILTERS = ("region", "pillar", "category", "urgency", "from", "to", "bucket")
 Filter = Annotated[str | None, Query(max_length=13)]

@@ -253,6 +253,14 @@ TEXT: dict[str, tuple[str, str]] = {
         "Halaman ini bukan untuk peran Anda.",
         "This page is not for your role.",
     ),
+    "badinput.title": ("Isian tidak dapat diterima", "Input refused"),
+    "badinput.text": (
+        "Sebuah isian berisi karakter yang tidak diizinkan atau tidak dapat dibaca. Tidak ada "
+        "yang disimpan. Kembali ke halaman sebelumnya dengan tombol Kembali peramban, "
+        "perbaiki isian, lalu kirim lagi.",
+        "A field holds a character that is not allowed or cannot be read. Nothing was saved. "
+        "Go back with the browser's Back button, correct it and send again.",
+    ),
     "notfound.title": ("Tidak ditemukan", "Not found"),
     "notfound.text": ("Kasus ini tidak ada atau bukan wewenang Anda.", "No such case for you."),
 }

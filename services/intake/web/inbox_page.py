@@ -7,9 +7,10 @@ from fastapi.responses import Response
 
 from services.intake import task_views
 from services.intake.deps import ActorDep, DeadlinePolicyDep, NowDep, SessionDep
+from services.intake.textguard import GuardedRoute
 from services.intake.web.render import forbidden, page
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
 
 
 def _inbox(

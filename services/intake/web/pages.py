@@ -11,15 +11,16 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
 from services.intake import case_list, queries, referrals
-from services.intake.deps import ActorDep, CorrelationIdDep, SessionDep, UowFactoryDep
+from services.intake.deps import ActorDep, BodyDep, CorrelationIdDep, SessionDep, UowFactoryDep
 from services.intake.schemas import RegionRead
+from services.intake.textguard import GuardedRoute
 from services.intake.web import forms, i18n
 from services.intake.web.render import cross_site, forbidden, language, page
 from shared.domain import categories, regions
 from shared.domain.urgency import Urgency
 from shared.workflow import Actor
 
-router = APIRouter(include_in_schema=False)
+router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
 
 HOME_OF = {
     "case_worker": "/rujukan",
@@ -78,15 +79,16 @@ def referral_form(request: Request, actor: ActorDep, session: SessionDep) -> Res
 
 
 @router.post("/rujukan/baru")
-async def submit_referral_form(
+def submit_referral_form(
     request: Request,
     actor: ActorDep,
     uow_factory: UowFactoryDep,
     correlation_id: CorrelationIdDep,
+    body: BodyDep,
 ) -> Response:
     if cross_site(request):
         return forbidden(request, actor)
-    form = forms.parse(await request.body())
+    form = forms.parse(body)
 
     def again(status: int) -> Response:
         with uow_factory() as uow:

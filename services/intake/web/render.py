@@ -97,6 +97,18 @@ def not_found(request: Request, actor: Actor) -> HTMLResponse:
     return page(request, "message.html", actor=actor, status=404, kind="notfound")
 
 
+def bad_input(request: Request, *, status: int, field: str, msg: str) -> HTMLResponse:
+    """A form or address the text guard refused: which field, and why."""
+    return page(
+        request,
+        "message.html",
+        actor=None,
+        status=status,
+        kind="badinput",
+        detail=f"{field}: {msg}",
+    )
+
+
 def cross_site(request: Request) -> bool:
     """A form post sent from another site's page (the browser names it in Origin)."""
     origin = request.headers.get("origin")

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from shared.domain import categories, pillars
+from shared.domain import text as free_text
 from shared.domain.regions import Level
 from shared.domain.routing.facts import AgeBand, Care, CaseFacts, DisasterScope, Need
 from shared.domain.urgency import Urgency
@@ -99,6 +100,11 @@ class RuleSet:
 
 
 def parse(text: str) -> RuleSet:
+    for number, line in enumerate(text.split("\n"), start=1):
+        error = free_text.problem(line)
+        if error is not None:
+            raise RuleSetError(f"line {number}: {error}")
+    text = free_text.clean(text)
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
