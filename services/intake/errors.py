@@ -6,10 +6,13 @@ import logging
 from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 from sqlalchemy.exc import InterfaceError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 
 from services.intake import correlation
 from services.intake.referrals import IdempotencyConflict, InvalidReferral
@@ -162,7 +165,53 @@ async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
     return response
 
 
+async def _http(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such path, method not allowed) in the shape of every
+    other 4xx; a 405 lists every method the path takes, not only its first route's."""
+    assert isinstance(exc, StarletteHTTPException)
+    if isinstance(exc.detail, list):
+        return await http_exception_handler(request, exc)
+    field = {404: "path", 405: "method"}.get(exc.status_code)
+    loc = [field] if field else []
+    response = problem(
+        exc.status_code, [{"field": field, "loc": loc, "msg": str(exc.detail), "type": "http"}]
+    )
+    response.headers.update(exc.headers or {})
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(_methods_for(request))
+    return response
+
+
+def _methods_for(request: Request) -> list[str]:
+    path = request.url.path
+    methods: set[str] = set()
+    for route in request.app.router.routes:
+        methods |= _route_methods(route, path, "")
+    if "GET" in methods:
+        methods.add("HEAD")
+    return sorted(methods)
+
+
+def _route_methods(route: Any, path: str, prefix: str) -> set[str]:
+    """The methods of `route` (or of the routes of an included router) matching `path`."""
+    included = getattr(route, "original_router", None)
+    if included is not None:
+        context = getattr(route, "include_context", None)
+        inner = prefix + str(getattr(context, "prefix", "") or "")
+        found: set[str] = set()
+        for sub in included.routes:
+            found |= _route_methods(sub, path, inner)
+        return found
+    template = getattr(route, "path", None)
+    methods = getattr(route, "methods", None)
+    if template is None or not methods:
+        return set()
+    regex, _, _ = compile_path(prefix + template)
+    return set(methods) if regex.match(path) else set()
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _validation)
     app.add_exception_handler(InvalidReferral, _invalid_referral)
     app.add_exception_handler(IdempotencyConflict, _idempotency_conflict)

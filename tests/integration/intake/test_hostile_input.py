@@ -181,3 +181,24 @@ def test_a_page_form_with_a_control_character_answers_a_page_naming_the_field(
     )
     assert signin.status_code == 422
     assert "username: right-to-left override" in signin.text
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("PATCH", "/api/v1/me/notification-preferences", "GET, HEAD, PUT"),
+        ("DELETE", "/api/v1/routing/rules", "GET, HEAD, PUT"),
+        ("PUT", "/masuk", "GET, HEAD, POST"),
+        ("DELETE", "/api/v1/referrals", "POST"),
+    ],
+)
+def test_a_method_the_path_does_not_take_gets_405_listing_all_it_takes(
+    client: TestClient, method: str, path: str, allow: str
+) -> None:
+    response = client.request(method, path)
+    assert_names(response, 405, "method")
+    assert response.headers["Allow"] == allow
+
+
+def test_an_unknown_path_gets_404_in_the_same_shape(client: TestClient) -> None:
+    assert_names(client.get("/api/v1/nothing-here"), 404, "path")
