@@ -130,7 +130,6 @@ def _entry(
         error = free_text.problem(value[name], one_line=True)
         if error is not None:
             fault(f"{name}: {error}")
-            value[name] = ""
         else:
             value[name] = free_text.clean(value[name])
     for name in sorted(REQUIRED):

@@ -109,3 +109,15 @@ def test_a_header_missing_a_required_column_or_with_an_unknown_one_is_refused() 
         "line 1: header: missing column kind",
         "line 1: header: unknown column fax",
     ]
+
+
+def test_a_control_or_direction_character_in_a_row_is_refused_naming_line_and_field() -> None:
+    text = (
+        HEADER
+        + "A1,Bu Sri\x1b[31m,person,TKSK,35.08,,,id,true,10\n"
+        + "A2,Pak \u202eBudi,person,TKSK,35.08,,,id,true,10\n"
+    )
+    assert problems_of(text) == [
+        "line 2: name: control character U+001B not allowed",
+        "line 3: name: right-to-left override character U+202E not allowed",
+    ]

@@ -119,8 +119,13 @@ def test_a_version_taken_by_other_rules_is_refused_and_changes_nothing(
         ('version = "x"\n[[rule]\n', "line 2"),
         (draft_rules("api-bad", extra=ELDERLY_TO_PSM.replace('"village"', '"planet"')), "line"),
         ("", "version"),
+        (
+            draft_rules("api-nul").replace("\n", "\n# a\x00b\n", 3),
+            "line 2: control character U+0000",
+        ),
+        (draft_rules("api-rlo") + "# \u202e\n", "right-to-left override"),
     ],
-    ids=["not TOML", "unknown level", "empty"],
+    ids=["not TOML", "unknown level", "empty", "NUL", "RLO"],
 )
 def test_invalid_rules_are_refused_with_the_line_and_the_active_set_is_unchanged(
     client: TestClient, uow_factory: UowFactory, text: str, message: str
