@@ -79,7 +79,7 @@ def security_event(
     client: str = "",
     correlation_id: str = "",
 ) -> None:
-    """A sign-in, a lock-out, a key issued or revoked: events about accounts."""
+    """A sign-in, a throttled attempt, a key issued or revoked: events about accounts."""
     _add(
         session,
         now=now,

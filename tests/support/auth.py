@@ -2,7 +2,7 @@
 
 Tokens are signed with the secret the test services run with (SECRET: tests/conftest.py
 puts it in SEKBER_SECRET_KEY for the whole run), exactly as POST /api/v1/auth/token would
-issue them; the sign-in itself (passwords, lock-out, keys) has tests of its own."""
+issue them; the sign-in itself (passwords, throttling, sessions, keys) has tests of its own."""
 
 from __future__ import annotations
 
