@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler
+from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse, Response
@@ -111,6 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_exception_handler(SignInRequired, _to_sign_in)
     app.add_exception_handler(textguard.InputRefused, _input_refused)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(PageRefused, _refusal_page)
     policy.include(app, health.router)
     policy.include(app, metrics_api.router)
@@ -162,6 +164,16 @@ async def _refusal_page(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PageRefused)
     refusal = render.forbidden if exc.status == 403 else render.not_found
     return refusal(request, exc.actor)
+
+
+async def _invalid_request(request: Request, exc: Exception) -> Response:
+    """A page's path or query the route's parameters refuse answers with a page too."""
+    assert isinstance(exc, RequestValidationError)
+    route = request.scope.get("route")
+    if route is not None and not getattr(route, "include_in_schema", True):
+        first = errors.validation_errors(exc)[0]
+        return render.bad_input(request, status=422, field=first["field"], msg=first["msg"])
+    return errors.problem(422, errors.validation_errors(exc))
 
 
 async def _input_refused(request: Request, exc: Exception) -> Response:

@@ -70,12 +70,16 @@ def _field(loc: tuple[Any, ...] | list[Any]) -> str:
 
 async def _validation(_request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
+    return problem(422, validation_errors(exc))
+
+
+def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = [
         # "input" is left out on purpose: it would echo personal data back.
         {"field": _field(e["loc"]), "loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
         for e in exc.errors()
     ]
-    return problem(422, errors)
+    return errors
 
 
 async def _invalid_referral(_request: Request, exc: Exception) -> JSONResponse:

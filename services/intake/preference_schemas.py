@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import time
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 EventType = Literal[
     "assignment", "offer", "reminder", "escalation", "acceptance", "resolution", "withdrawal"
@@ -21,7 +21,7 @@ class PreferenceSwitch(BaseModel):
     channel: ChannelName = Field(
         description="inapp (always on: it is the record), email, gateway (WhatsApp/SMS), telegram"
     )
-    enabled: bool
+    enabled: StrictBool
 
 
 class NotificationPreferencesWrite(BaseModel):
@@ -37,7 +37,7 @@ class NotificationPreferencesWrite(BaseModel):
     quiet_to: time | None = Field(
         default=None, description="End of quiet hours (WIB); before quiet_from spans midnight"
     )
-    digest_low_urgency: bool = Field(
+    digest_low_urgency: StrictBool = Field(
         default=True,
         description="Low-urgency assignments and reminders come once a day in a digest "
         "instead of one by one (e-mail, WhatsApp/SMS, Telegram; the inbox keeps each)",

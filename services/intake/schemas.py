@@ -35,6 +35,7 @@ def _one_line(value: str) -> str:
         raise PydanticCustomError("text", str(exc)) from None
 
 
+OneLine = AfterValidator(_one_line)
 Name = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=160),
@@ -47,7 +48,7 @@ def _deliverable_shape(value: str) -> str:
     """An address shaped as the RFCs say, without control, invisible or direction
     characters (email-validator's rules); its domain in lower case."""
     try:
-        return validate_email(value, check_deliverability=False).normalized
+        return validate_email(value, check_deliverability=False, allow_smtputf8=False).normalized
     except EmailNotValidError as exc:
         raise PydanticCustomError("email", str(exc)) from None
 
@@ -112,7 +113,12 @@ class BeneficiaryIn(_In):
 class ReporterIn(_In):
     name: Name
     organisation: (
-        Annotated[str, StringConstraints(strip_whitespace=True, max_length=160)] | None
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, max_length=160),
+            AfterValidator(_one_line),
+        ]
+        | None
     ) = None
     phone: Phone | None = None
     email: Email | None = None

@@ -6,10 +6,10 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints, field_validator
 
 from services.intake.routing_schemas import Purpose
-from services.intake.schemas import CategoryRead, CoordinatorRead, DueTimes, PlaceRead
+from services.intake.schemas import CategoryRead, CoordinatorRead, DueTimes, OneLine, PlaceRead
 from shared.domain import pillars
 from shared.domain.deadlines import Standing, Step
 from shared.domain.lifecycle import Action, Outcome, Reason
@@ -65,7 +65,7 @@ class InboxPage(BaseModel):
 
 
 class ActionIn(_In):
-    version: int | None = Field(
+    version: StrictInt | None = Field(
         default=None, ge=1, description="The version you read; or send If-Match instead"
     )
     reason: Reason | None = Field(
@@ -90,7 +90,9 @@ class NoteIn(_In):
 class OnwardIn(_In):
     pillar: str = Field(description="The pillar asked to act, e.g. CSR, LKS, PSM")
     purpose: Annotated[
-        str, StringConstraints(strip_whitespace=True, min_length=1, max_length=PURPOSE_MAX)
+        str,
+        StringConstraints(strip_whitespace=True, min_length=1, max_length=PURPOSE_MAX),
+        OneLine,
     ]
     care: Care = Care.COMMUNITY
 

@@ -14,7 +14,7 @@ import json
 import math
 from collections.abc import Callable, Coroutine, Iterable
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import parse_qsl, unquote_to_bytes, urlencode
 
 from fastapi import HTTPException, Request, Response
 from fastapi.params import Form
@@ -42,6 +42,7 @@ class InputRefused(HTTPException):
     `page` when a web page was asked for (the app answers with a page, not JSON)."""
 
     def __init__(self, status: int, loc: list[Any], msg: str, kind: str) -> None:
+        loc = [shown(p) if isinstance(p, str) else p for p in loc]
         parts = [str(p) for p in loc if p not in ("body", "header", "query", "path")]
         self.field = ".".join(parts) or "body"
         self.msg = msg
@@ -52,6 +53,24 @@ class InputRefused(HTTPException):
 
 def refusal(status: int, loc: list[Any], msg: str, kind: str) -> InputRefused:
     return InputRefused(status, loc, msg, kind)
+
+
+def shown(name: str) -> str:
+    """A field name as a refusal may echo it: refused characters escaped (\\u0000), so
+    the answer is printable and always encodes."""
+    if text.problem(name, one_line=True) is None:
+        return name
+    return "".join(
+        f"\\u{ord(c):04x}" if text.problem(c, one_line=True) is not None else c for c in name
+    )
+
+
+def _undecodable(value: str) -> bool:
+    """Bytes that were not UTF-8, kept by the surrogateescape error handler."""
+    return any("\udc80" <= c <= "\udcff" for c in value)
+
+
+NOT_UTF8 = "not valid UTF-8"
 
 
 def checked(value: str, loc: list[Any]) -> str:
@@ -157,59 +176,67 @@ def parse_form(body: bytes) -> list[tuple[str, str]]:
     in NFC; or a 422 naming the field."""
     try:
         decoded = body.decode("ascii")
-        pairs = parse_qsl(decoded, keep_blank_values=True, errors="strict")
-    except (UnicodeDecodeError, ValueError):
-        raise refusal(
-            422, ["body"], "form body is not valid URL-encoded UTF-8", "form_invalid"
-        ) from None
-    return [(checked(k, ["body", k]), checked(v, ["body", k])) for k, v in pairs]
+    except UnicodeDecodeError:
+        raise refusal(422, ["body"], "form body is not URL-encoded", "form_invalid") from None
+    return _checked_pairs(
+        parse_qsl(decoded, keep_blank_values=True, errors="surrogateescape"), "body"
+    )
 
 
-def form_problems(body: bytes) -> tuple[dict[str, list[str]], dict[str, str]]:
-    """For the pages: the form's fields, and a message for each field the rule refuses
-    (the page shows it next to the field instead of refusing the whole form)."""
-    try:
-        pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, errors="strict")
-    except (UnicodeDecodeError, ValueError):
-        return {}, {"form": "form body is not valid URL-encoded UTF-8"}
-    fields: dict[str, list[str]] = {}
-    problems: dict[str, str] = {}
-    for name, value in pairs:
-        try:
-            key = text.clean(name, one_line=True)
-        except text.TextError as exc:
-            problems.setdefault("form", str(exc))
-            continue
-        try:
-            fields.setdefault(key, []).append(text.clean(value))
-        except text.TextError as exc:
-            problems.setdefault(key, str(exc))
-    return fields, problems
+def _checked_pairs(pairs: list[tuple[str, str]], where: str) -> list[tuple[str, str]]:
+    checked_pairs = []
+    for key, value in pairs:
+        if _undecodable(key):
+            raise refusal(422, [where, key], f"name {NOT_UTF8}", "text")
+        if _undecodable(value):
+            raise refusal(422, [where, key], NOT_UTF8, "text")
+        checked_pairs.append((checked(key, [where, key]), checked(value, [where, key])))
+    return checked_pairs
 
 
 def _check_query(request: Request) -> None:
-    pairs = parse_qsl(request.scope.get("query_string", b"").decode("latin-1"), True)
-    cleaned = [(checked(k, ["query", k]), checked(v, ["query", k])) for k, v in pairs]
+    raw = request.scope.get("query_string", b"").decode("latin-1")
+    pairs = parse_qsl(raw, keep_blank_values=True, errors="surrogateescape")
+    cleaned = _checked_pairs(pairs, "query")
     if cleaned != pairs:
         request.scope["query_string"] = urlencode(cleaned).encode("ascii")
 
 
 def _check_path(request: Request) -> None:
     params: dict[str, Any] = request.scope.get("path_params", {})
+    raw_path: bytes = request.scope.get("raw_path") or b""
+    try:
+        unquote_to_bytes(raw_path).decode("utf-8")
+    except UnicodeDecodeError:
+        damaged = [n for n, v in params.items() if isinstance(v, str) and "\ufffd" in v]
+        raise refusal(422, ["path", *damaged[:1]], NOT_UTF8, "text") from None
     for name, value in params.items():
         if isinstance(value, str):
             params[name] = checked(value, ["path", name])
 
 
-def _check_headers(headers: Headers) -> None:
-    for name in STORED_HEADERS:
-        value = headers.get(name)
-        if value is not None:
-            checked(value, ["header", name.title()])
+def _check_headers(request: Request) -> None:
+    for raw_name, raw_value in request.headers.raw:
+        name = raw_name.decode("latin-1").lower()
+        if name not in STORED_HEADERS:
+            continue
+        try:
+            value = raw_value.decode("utf-8")
+        except UnicodeDecodeError:
+            raise refusal(422, ["header", name.title()], NOT_UTF8, "text") from None
+        checked(value, ["header", name.title()])
 
 
 def _media_type(headers: Headers) -> str:
     return headers.get("content-type", "").split(";")[0].strip().lower()
+
+
+def _charset(headers: Headers) -> str:
+    for parameter in headers.get("content-type", "").split(";")[1:]:
+        name, _, value = parameter.partition("=")
+        if name.strip().lower() == "charset":
+            return value.strip().strip('"').lower()
+    return ""
 
 
 def _is_json(media_type: str) -> bool:
@@ -241,6 +268,8 @@ class GuardedRoute(APIRoute):
         takes = _body_kind(self)
         # A page, or an answer a person reads in a browser (a signed action link).
         page = not self.include_in_schema or _answers_html(self)
+        if not self.include_in_schema:
+            takes = "page"  # the pages' forms are URL-encoded, nothing else
 
         async def guarded(request: Request) -> Response:
             try:
@@ -256,7 +285,7 @@ class GuardedRoute(APIRoute):
 async def _checked(request: Request, takes: str | None) -> Request:
     _check_path(request)
     _check_query(request)
-    _check_headers(request.headers)
+    _check_headers(request)
     if request.method in _BODILESS:
         return request
     body = await request.body()
@@ -266,10 +295,16 @@ async def _checked(request: Request, takes: str | None) -> Request:
         pass
     elif media_type == "application/x-www-form-urlencoded":
         body = urlencode(parse_form(body)).encode("ascii")
-    elif _is_json(media_type):
+    elif _is_json(media_type) and takes != "page":
+        if _charset(request.headers) not in ("", "utf-8", "utf8"):
+            raise refusal(
+                415, ["header", "Content-Type"], "JSON is read as UTF-8 only", "media_type"
+            )
         document = parse_json(body)
-    elif takes in ("json", "form"):
+    elif takes in ("json", "form", "page"):
         expected = "application/json" if takes == "json" else "a form"
+        if takes == "page":
+            expected = "application/x-www-form-urlencoded"
         raise refusal(
             415,
             ["header", "Content-Type"],

@@ -4,7 +4,7 @@ Text is Unicode in NFC. Refused: C0 control characters other than tab, line feed
 carriage return; DEL and the C1 controls; the bidirectional overrides and isolates
 (U+202A-U+202E, U+2066-U+2069), which make text read differently from what it holds; and
 lone surrogates, which are not characters at all (no database can store them). A single
-line (a name, a username) refuses tab and line breaks as well.
+line (a name, a username) refuses tab and line breaks (U+2028 and U+2029 too) as well.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ _FORBIDDEN = (
     "\ud800-\udfff"  # lone surrogates
 )
 _ANY = re.compile(f"[{_FORBIDDEN}]")
-_ANY_ONE_LINE = re.compile(f"[{_FORBIDDEN}\t\n\r]")
+_ANY_ONE_LINE = re.compile(f"[{_FORBIDDEN}\t\n\r\u2028\u2029]")
 _NAMES = {
     0x202A: "left-to-right embedding",
     0x202B: "right-to-left embedding",
@@ -47,7 +47,7 @@ def problem(value: str, *, one_line: bool = False) -> str | None:
         return f"{_NAMES[point]} character U+{point:04X} not allowed"
     if 0xD800 <= point <= 0xDFFF:
         return f"lone surrogate U+{point:04X} is not a character"
-    if point in (0x09, 0x0A, 0x0D):
+    if point in (0x09, 0x0A, 0x0D, 0x2028, 0x2029):
         return f"line break or tab U+{point:04X} not allowed in a single line"
     return f"control character U+{point:04X} not allowed"
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from pydantic import BaseModel, StringConstraints, model_validator
+from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
 from sqlalchemy import select
 
 from services.intake import subject_access
 from services.intake.deps import ActorDep, DeadlinePolicyDep, NowDep, SessionDep
 from services.intake.errors import refused
 from services.intake.guard import access_of
-from services.intake.schemas import IsoDate, Name, Nik
+from services.intake.schemas import IsoDate, Name, Nik, OneLine
 from services.intake.textguard import GuardedRoute
 from shared.models import AuditEntry
 
@@ -22,11 +22,13 @@ router = APIRouter(route_class=GuardedRoute, prefix="/admin", tags=["administrat
 class SubjectAccessRequest(BaseModel):
     """Who asks for their data: by NIK, or by full name and birth date."""
 
+    model_config = ConfigDict(extra="forbid")
+
     nik: Nik = None
     name: Name | None = None
     birth_date: IsoDate | None = None
     # The request's reference in the admin's own register, kept in the audit trail.
-    reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] = ""
+    reference: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80), OneLine] = ""
 
     @model_validator(mode="after")
     def _someone(self) -> SubjectAccessRequest:

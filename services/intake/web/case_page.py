@@ -3,6 +3,7 @@ the timeline, and the life-cycle actions the reader may take (plain form posts).
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import datetime
 from typing import Annotated
@@ -144,6 +145,13 @@ def _form(body: bytes) -> dict[str, str]:
     return {k: v[0].strip() for k, v in data.items() if v}
 
 
+def _version(value: str) -> int:
+    """The task version the form was drawn with: plain ASCII digits only."""
+    if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:
+        raise TransitionError("invalid", "version", "the form's task version is not a number")
+    return int(value)
+
+
 def _error_key(exc: Exception) -> str:
     if isinstance(exc, workflow.StaleVersion):
         return "err.stale"
@@ -205,7 +213,7 @@ def act_on_task(
             casework.act(
                 uow_factory=uow_factory,
                 referral_id=referral_id,
-                expected_version=int(fields.get("version", "0") or 0),
+                expected_version=_version(fields.get("version", "")),
                 change=workflow.Change(
                     action=Action(action),
                     reason=Reason(fields["reason"]) if fields.get("reason") else None,

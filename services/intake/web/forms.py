@@ -3,6 +3,8 @@ turned back into messages next to the fields (in the reader's language)."""
 
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs
@@ -108,8 +110,17 @@ def api_body(form: ReferralForm) -> dict[str, Any]:
     return body
 
 
+IDEMPOTENCY_KEY = re.compile(r"[\x21-\x7e]{1,120}")
+
+
 def validate(form: ReferralForm, lang: str) -> ReferralCreate | None:
     """The referral, or None with `form.errors` filled in (one message per field)."""
+    key = form.get("idempotency_key")
+    if key and not IDEMPOTENCY_KEY.fullmatch(key):
+        # Made by the page, never typed: a damaged one is replaced and the form shown again.
+        form.values["idempotency_key"] = str(uuid.uuid4())
+        form.errors["form"] = i18n.translator(lang)("err.invalid")
+        return None
     try:
         return ReferralCreate.model_validate(api_body(form))
     except ValidationError as exc:

@@ -103,7 +103,7 @@ def submit_referral_form(
         submitted = referrals.submit_referral(
             uow_factory=uow_factory,
             data=data,
-            idempotency_key=form.get("idempotency_key")[:120] or None,
+            idempotency_key=form.get("idempotency_key") or None,
             correlation_id=correlation_id,
             today=date.today(),
             reported_by=actor.label,

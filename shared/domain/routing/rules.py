@@ -109,9 +109,16 @@ def parse(text: str) -> RuleSet:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RuleSetError(f"not valid TOML: {exc}") from None
+    except RecursionError:
+        raise RuleSetError("not valid TOML: nested too deeply") from None
+    except ValueError as exc:  # a number of thousands of digits
+        raise RuleSetError(f"not valid TOML: {exc}") from None
+    _check_strings(raw, [])
     version = raw.get("version")
     if not isinstance(version, str) or not version.strip():
         raise RuleSetError("line 1: the rule set needs a `version` string")
+    if len(version.strip()) > VERSION_MAX:
+        raise RuleSetError(f"line 1: `version` longer than {VERSION_MAX} characters")
     raw_rules = raw.get("rule", [])
     if not isinstance(raw_rules, list) or not raw_rules:
         raise RuleSetError("line 1: the rule set has no [[rule]]")
@@ -119,6 +126,25 @@ def parse(text: str) -> RuleSet:
     rules = tuple(_rule(r, lines[i] if i < len(lines) else 0) for i, r in enumerate(raw_rules))
     _check_whole(rules)
     return RuleSet(version=version.strip(), rules=rules)
+
+
+VERSION_MAX = 60
+
+
+def _check_strings(value: Any, where: list[str]) -> None:
+    """Every key and string of the rule set, escapes decoded, passes the free-text rule
+    for a single line (the text check above sees only what was typed, not `\\u0000`)."""
+    if isinstance(value, str):
+        error = free_text.problem(value, one_line=True)
+        if error is not None:
+            raise RuleSetError(f"{'.'.join(where) or 'rule set'}: {error}")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_strings(key, where)
+            _check_strings(item, [*where, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            _check_strings(item, [*where, str(index)])
 
 
 def load_default() -> RuleSet:

@@ -128,7 +128,7 @@ def test_a_stored_header_passes_the_rule(client: TestClient, uow_factory: UowFac
         (b'{"version": ' + b"9" * 5000 + b"}", "version", "digits"),
         (b'{"version": 1e999}', "version", "out of range"),
         (b'{"version": NaN}', "version", "not a JSON number"),
-        (b'{"na\\u0000me": 1}', "na\x00me", "U+0000"),
+        (b'{"na\\u0000me": 1}', "na\\u0000me", "U+0000"),
     ],
 )
 def test_malformed_json_is_refused_with_the_field_or_the_place_named(
@@ -202,3 +202,91 @@ def test_a_method_the_path_does_not_take_gets_405_listing_all_it_takes(
 
 def test_an_unknown_path_gets_404_in_the_same_shape(client: TestClient) -> None:
     assert_names(client.get("/api/v1/nothing-here"), 404, "path")
+
+
+def test_a_refused_key_is_echoed_escaped_so_the_answer_always_encodes(
+    client: TestClient,
+) -> None:
+    raw = json.dumps(referral()).replace('"name": "Mbah Sarmi"', '"na\\ud800me": "x"')
+    response = client.post(
+        "/api/v1/referrals", content=raw, headers={"Content-Type": "application/json"}
+    )
+    assert_names(response, 422, "beneficiary.na\\ud800me", "U+D800")
+
+
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [
+        ("/api/v1/cases/SKB-%ED%A0%80", "case_ref"),
+        ("/api/v1/cases/SKB-%FF/routing", "case_ref"),
+        ("/api/v1/admin/audit?object_id=x%FF", "object_id"),
+    ],
+)
+def test_bytes_that_are_not_utf8_in_a_path_or_query_are_refused(
+    client: TestClient, path: str, field: str
+) -> None:
+    assert_names(client.get(path, headers=ADMIN), 422, field, "UTF-8")
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("reporter.organisation", "Puskesos\nTegalrejo"),
+        ("reporter.name", "Siti\u2028Aminah"),
+        ("beneficiary.name", "Mbah\u2029Sarmi"),
+        ("reporter.email", "siti\uff11@example.org"),
+    ],
+)
+def test_single_line_fields_refuse_line_breaks_and_addresses_stay_ascii(
+    client: TestClient, uow_factory: UowFactory, field: str, value: str
+) -> None:
+    before = counts(uow_factory)
+    body = with_value(FIELDS[field], "")
+    part, name = FIELDS[field]
+    body[part][name] = value
+    assert_names(client.post("/api/v1/referrals", json=body), 422, field)
+    assert counts(uow_factory) == before
+
+
+def test_json_in_another_charset_and_a_page_form_sent_as_text_get_415(
+    client: TestClient, uow_factory: UowFactory
+) -> None:
+    before = counts(uow_factory)
+    response = client.post(
+        "/api/v1/referrals",
+        content=json.dumps(referral()).encode(),
+        headers={"Content-Type": "application/json; charset=latin-1"},
+    )
+    assert_names(response, 415, "Content-Type")
+    page = client.post(
+        "/rujukan/baru",
+        content="category=LUT&description=x",
+        headers={**WORKER, "Content-Type": "text/plain"},
+        follow_redirects=False,
+    )
+    assert page.status_code == 415
+    assert counts(uow_factory) == before
+
+
+def test_rule_sets_refuse_escaped_control_characters_deep_nesting_and_huge_numbers(
+    client: TestClient,
+) -> None:
+    rules = client.get("/api/v1/routing/rules", headers=ADMIN).json()["text"]
+    toml = {"Content-Type": "application/toml"}
+    for bad, words in [
+        (rules.replace('purpose_en = "', 'purpose_en = "\\u0000', 1), "U+0000"),
+        ("x = " + "[" * 1000 + "]" * 1000, "nested"),
+        ("version = " + "9" * 5000, "digits"),
+        (rules.replace('version = "', 'version = "' + "v" * 100, 1), "longer than 60"),
+    ]:
+        response = client.put("/api/v1/routing/rules", content=bad, headers={**ADMIN, **toml})
+        assert_names(response, 422, "rules", words)
+        simulated = client.post(
+            "/api/v1/routing/simulate",
+            json={
+                "case": {"category": "LUT", "village_code": "35.08.01.2001", "urgency": "high"},
+                "rules": bad,
+            },
+            headers=ADMIN,
+        )
+        assert simulated.status_code == 422, simulated.text
