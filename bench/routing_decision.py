@@ -1,7 +1,7 @@
 """How long one routing decision takes as the coordinator directory grows.
 
 For each directory size, coordinators are spread over the whole national region list
-(seeded), a shared.directory.Snapshot is built from them (timed on its own), and
+(seeded), a shared.routing.directory.Snapshot is built from them (timed on its own), and
 `decide` is timed for the same sample of cases at every size. The rounds interleave the
 sizes, so a noisy neighbour slows them all alike; compare sizes within one run.
 
@@ -27,13 +27,13 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from shared.directory import Entry, Snapshot, StaticDirectory
 from shared.domain import categories
 from shared.domain.routing.engine import decide
 from shared.domain.routing.facts import CaseFacts, DisasterScope, Need
 from shared.domain.routing.rules import RuleSet, load_default
 from shared.domain.urgency import Urgency
 from shared.reference.regions import DEFAULT_CSV, read_regions_csv
+from shared.routing.directory import Entry, Snapshot, StaticDirectory
 
 RESULTS = Path(__file__).resolve().parent / "results" / "routing_decision.json"
 SIZES = (100, 10_000, 100_000)

@@ -9,8 +9,7 @@ from typing import Annotated
 import typer
 from sqlalchemy.orm import Session
 
-from shared import audit
-from shared.accounts import apikeys, users
+from shared.accounts import apikeys, audit, users
 from shared.config import get_settings
 from shared.db import UowFactory, uow_factory_for
 from shared.domain.access import ROLES

@@ -6,7 +6,7 @@ import logging
 import sys
 from typing import Literal
 
-from shared.logcontext import CorrelationFilter, JsonFormatter, text_format
+from shared.runtime.logcontext import CorrelationFilter, JsonFormatter, text_format
 
 
 def configure(level: str, *, name: str, fmt: Literal["json", "text"] = "text") -> None:

@@ -8,10 +8,10 @@ from typing import Annotated
 
 import typer
 
-from shared import dead_letters
+from shared.casework.workflow import Actor
 from shared.config import get_settings
 from shared.db import uow_factory_for
-from shared.workflow import Actor
+from shared.notifications import dead_letters
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,7 @@
 Passes (exit 0) while the service's heartbeat file is fresher than
 SEKBER_HEARTBEAT_MAX_AGE_SECONDS; fails (exit 1) when it is missing or older; exits 2 when
 heartbeats are off (SEKBER_HEARTBEAT_DIR empty). What each heartbeat proves, and why a
-file rather than `celery inspect ping`: shared/heartbeat.py.
+file rather than `celery inspect ping`: shared/runtime/heartbeat.py.
 
 For probes that run every few seconds, `python -m sekber_cli.probe SERVICE` does the
 same without loading the whole `sekber` command (a third of the start-up time).
@@ -15,8 +15,9 @@ import sys
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from shared import config_errors, heartbeat
+from shared import config_errors
 from shared.config import Settings, load_settings
+from shared.runtime import heartbeat
 
 if TYPE_CHECKING:
     import typer

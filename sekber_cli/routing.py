@@ -9,12 +9,13 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from shared import rulereplay, rulestore
 from shared.config import get_settings
 from shared.db import UowFactory, uow_factory_for
 from shared.domain.routing import rules as routing_rules
 from shared.domain.routing.replay import ReplayReport, Routed
 from shared.domain.routing.rules import RuleSet, RuleSetError
+from shared.routing import replay as rulereplay
+from shared.routing import rulestore
 
 RulesFile = Annotated[
     Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Rule set (TOML)")

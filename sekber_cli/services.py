@@ -34,7 +34,7 @@ def intake() -> None:
         access_log=False,
         timeout_graceful_shutdown=10,
         # The app reads forwarded headers itself, from SEKBER_TRUSTED_PROXIES only
-        # (services/intake/client_address.py); uvicorn's own would trust 127.0.0.1.
+        # (services/intake/access/client_address.py); uvicorn's own would trust 127.0.0.1.
         proxy_headers=False,
     )
 
@@ -91,9 +91,11 @@ def _check_channel_urls(settings: Settings) -> None:
 
 def relay() -> None:
     """The outbox relay and reconciliation sweep."""
-    from shared import bus, heartbeat, outbox
-    from shared import metrics as worker_metrics
+    from shared import bus
     from shared.db import uow_factory_for
+    from shared.outbox import store as outbox
+    from shared.runtime import heartbeat
+    from shared.runtime import metrics as worker_metrics
 
     settings = get_settings()
     logs.configure(settings.log_level, name="relay", fmt=settings.effective_log_format)

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
     unacked_restore_interval_seconds: float = Field(default=1.0, gt=0)
     # A worker that took no message this long while messages waited in its queue (for at
     # least two task time limits) stops itself, so that a fresh one starts
-    # (shared/consumer_watch.py). Unset: 60 s, or two time limits when that is longer.
+    # (shared/runtime/consumer_watch.py). Unset: 60 s, or two time limits when that is longer.
     consumer_stall_seconds: float | None = Field(default=None, gt=0)
     # Prefix for every broker key, so several deployments (or test runs) can share a Redis.
     broker_key_prefix: str = ""
@@ -138,7 +138,7 @@ class Settings(BaseSettings):
     session_hours: float = Field(default=10.0, gt=0, le=7 * 24)
     # Failed sign-ins allowed per (account, client address), in tiers: each tier reached
     # makes the next attempt wait longer. A right password clears the pair. Counted in
-    # Redis, across intake processes (services/intake/ratelimit.py).
+    # Redis, across intake processes (services/intake/access/ratelimit.py).
     login_pair_limits: str = "5/minute;10/15 minutes;20/hour;50/day"
     # Failed sign-ins allowed per client address, whatever the account.
     login_address_limits: str = "30/minute;200/hour"

@@ -12,47 +12,46 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse, Response
 from prometheus_client import CollectorRegistry
 
-from services.intake import errors, policy, scope, signin_pages, textguard, web
-from services.intake.api import (
-    act,
-    admin,
-    auth,
-    case_list,
-    cases,
-    casework,
-    dashboard,
-    health,
-    inbox,
-    needs,
-    notifications,
-    queue,
-    reference,
-    referrals,
-    routing,
-    rules,
-)
-from services.intake.api import metrics as metrics_api
-from services.intake.api import preferences as preferences_api
-from services.intake.api import stream as inbox_stream
-from services.intake.audit_trail import AuditTrail
-from services.intake.client_address import ClientAddress, parse_networks
-from services.intake.correlation import CorrelationId
-from services.intake.guard import PageRefused, SignInRequired, authorize
-from services.intake.hardening import SecurityHeaders
-from services.intake.limits import BodySizeLimit
-from services.intake.metrics import HttpMetrics, OutboxCollector, RequestMetrics
-from services.intake.ratelimit import SignInThrottle
-from services.intake.readiness import Readiness
-from services.intake.routing_schemas import RULES_MAX_BYTES
-from services.intake.scrape_metrics import BrokerQueues, SourcesCollector, Workload
+from services.intake import web
+from services.intake.access import policy, scope, signin_pages
+from services.intake.access import routes as auth
+from services.intake.access.audit_trail import AuditTrail
+from services.intake.access.client_address import ClientAddress, parse_networks
+from services.intake.access.guard import PageRefused, SignInRequired, authorize
+from services.intake.access.ratelimit import SignInThrottle
+from services.intake.casework import act_routes as act
+from services.intake.casework import inbox_routes as inbox
+from services.intake.casework import routes as casework
+from services.intake.casework import stream as inbox_stream
+from services.intake.dashboard import routes as dashboard
+from services.intake.edge import errors, health, textguard
+from services.intake.edge import metrics_route as metrics_api
+from services.intake.edge.correlation import CorrelationId
+from services.intake.edge.hardening import SecurityHeaders
+from services.intake.edge.http_metrics import HttpMetrics, OutboxCollector, RequestMetrics
+from services.intake.edge.limits import BodySizeLimit
+from services.intake.edge.readiness import Readiness
+from services.intake.edge.scrape_metrics import BrokerQueues, SourcesCollector, Workload
+from services.intake.notifications import preference_routes as preferences_api
+from services.intake.notifications import routes as notifications
+from services.intake.privacy import routes as admin
+from services.intake.reference import routes as reference
+from services.intake.referrals import case_routes as cases
+from services.intake.referrals import list_routes as case_list
+from services.intake.referrals import needs_routes as needs
+from services.intake.referrals import routes as referrals
+from services.intake.routing_admin import queue_routes as queue
+from services.intake.routing_admin import routes as routing
+from services.intake.routing_admin import rules_routes as rules
+from services.intake.routing_admin.schemas import RULES_MAX_BYTES
 from services.intake.web import render
 from shared.accounts.sessions import SessionCheck
 from shared.config import Settings, get_settings
 from shared.db import uow_factory_for
-from shared.directory import SnapshotCache
 from shared.domain import deadlines
 from shared.models.base import utcnow
-from shared.rulestore import ActiveRules
+from shared.routing.directory import SnapshotCache
+from shared.routing.rulestore import ActiveRules
 
 API = "/api/v1"
 # A rule set may be up to 256 KiB; in a simulation it travels as a JSON string, escaped.
@@ -69,7 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="Sekretariat Bersama pilar-pilar sosial Jawa Timur: rujukan kasus "
         "kesejahteraan sosial. Joint case handling for East Java's social pillars.",
-        # Every route passes the access check of services/intake/policy.py first.
+        # Every route passes the access check of services/intake/access/policy.py first.
         dependencies=[Depends(authorize)],
         responses=errors.COMMON_RESPONSES,
     )

@@ -1,8 +1,8 @@
 """FastAPI dependencies as typed aliases.
 
-Who is acting comes from services/intake/guard.py (credentials checked against the
+Who is acting comes from services/intake/access/guard.py (credentials checked against the
 route's access rule); the sessions routes read through see only what that actor may see
-(services/intake/scope.py).
+(services/intake/access/scope.py).
 """
 
 from __future__ import annotations
@@ -15,17 +15,17 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 from sqlalchemy.orm import Session
 
-from services.intake import scope
-from services.intake.errors import refused
-from services.intake.guard import authorize, unauthenticated
-from services.intake.routing_schemas import RULES_MAX_BYTES
-from shared import logcontext
+from services.intake.access import scope
+from services.intake.access.guard import authorize, unauthenticated
+from services.intake.edge.errors import refused
+from services.intake.routing_admin.schemas import RULES_MAX_BYTES
+from shared.casework.workflow import Actor
 from shared.config import Settings
 from shared.db import UowFactory, read_only
-from shared.directory import SnapshotCache
 from shared.domain.deadlines import DeadlinePolicy
-from shared.rulestore import ActiveRules
-from shared.workflow import Actor
+from shared.routing.directory import SnapshotCache
+from shared.routing.rulestore import ActiveRules
+from shared.runtime import logcontext
 
 
 def get_settings_dep(request: Request) -> Settings:

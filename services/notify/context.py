@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from services.notify import reference, wording
 from services.notify.recipients import Audience, Plan, Recipient
-from shared.actionlinks import Issuer
+from shared.casework.action_links import Issuer
 from shared.domain import regions
 from shared.domain.tracking import initials
 from shared.models import Case, Referral

@@ -29,11 +29,11 @@ from services.notify.channels.base import Channel
 from services.notify.context import case_context
 from services.notify.delivery import DEFAULT_LEASE, DIGEST, deliver
 from services.notify.wording import URGENCY_ID, local_time
-from shared import preferences
-from shared.budget import Budget
 from shared.db import UowFactory
 from shared.domain.notice import RetryPolicy, digest_due, local_day, quiet_until
 from shared.models import Case, Coordinator, Notification
+from shared.notifications import preferences
+from shared.runtime.budget import Budget
 
 log = logging.getLogger(__name__)
 # What a digest says of each case: no initials, no names, no NIK.

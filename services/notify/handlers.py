@@ -37,15 +37,15 @@ from services.notify.delivery import (
     timeline,
 )
 from services.notify.recipients import INAPP, Audience, Recipient
-from shared import preferences
-from shared.actionlinks import Issuer
+from shared.casework.action_links import Issuer
 from shared.db import UowFactory
 from shared.domain.notice import EVENT_TYPE_OF, Preferences, RetryPolicy, Verdict, decide
 from shared.events import Envelope, NotificationReplayRequested
-from shared.inbox_feed import InboxItem, InboxPublisher
 from shared.models import Notification
 from shared.models.base import new_id, utcnow
-from shared.outbox import claim
+from shared.notifications import preferences
+from shared.notifications.inbox_feed import InboxItem, InboxPublisher
+from shared.outbox.store import claim
 
 __all__ = ["CONSUMER", "DeliveryFailed", "deliver", "handle", "record"]
 

@@ -33,8 +33,8 @@ from shared.events import (
     ReferralStatusChanged,
     ReferralUnroutable,
 )
-from shared.inbox_feed import SUPERVISORS
 from shared.models import Case, Coordinator, Referral, ReferralOffer
+from shared.notifications.inbox_feed import SUPERVISORS
 
 INAPP = "inapp"
 EMAIL = "email"

@@ -22,10 +22,10 @@ from sqlalchemy.orm import Session
 
 from services.notify.channels.base import Channel
 from services.notify.delivery import DEFAULT_LEASE, deliver
-from shared.budget import Budget
 from shared.db import UowFactory
 from shared.domain.notice import INAPP, RetryPolicy
 from shared.models import Notification
+from shared.runtime.budget import Budget
 
 log = logging.getLogger(__name__)
 ORPHAN_AFTER = timedelta(minutes=5)

@@ -13,13 +13,14 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from services.notify import digest, handlers, sweep
 from services.notify.channels.base import Channel
 from services.notify.delivery import DEFAULT_LEASE
-from shared import bus, logcontext
-from shared.actionlinks import Issuer
+from shared import bus
+from shared.casework.action_links import Issuer
 from shared.db import UowFactory
 from shared.domain.notice import RetryPolicy
 from shared.events import Envelope
-from shared.inbox_feed import InboxPublisher
 from shared.models.base import utcnow
+from shared.notifications.inbox_feed import InboxPublisher
+from shared.runtime import logcontext
 
 
 @dataclass(frozen=True)

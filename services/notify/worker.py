@@ -6,12 +6,14 @@ from datetime import timedelta
 
 from services.notify import tasks
 from services.notify.channels.registry import enabled_channels
-from shared import actionlinks, bus, worker_service
-from shared import metrics as worker_metrics
+from shared import bus
+from shared.casework import action_links as actionlinks
 from shared.config import Settings
 from shared.db import uow_factory_for
 from shared.domain.notice import RetryPolicy
-from shared.inbox_feed import InboxPublisher
+from shared.notifications.inbox_feed import InboxPublisher
+from shared.runtime import metrics as worker_metrics
+from shared.runtime import worker_service
 
 
 def build(settings: Settings) -> tasks.Notify:

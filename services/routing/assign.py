@@ -8,13 +8,13 @@ from datetime import datetime
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
+from shared.casework.taskbook import start_clock
 from shared.domain.deadlines import DeadlinePolicy
 from shared.domain.lifecycle import State
 from shared.domain.routing.engine import Decision
 from shared.events import Event, ReferralAssigned, ReferralOffered, ReferralUnroutable
 from shared.models import Case, CaseEvent, Coordinator, Referral, ReferralOffer
-from shared.outbox import add_event
-from shared.taskbook import start_clock
+from shared.outbox.store import add_event
 
 
 def settle(

@@ -13,9 +13,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.routing.assign import new_referral, settle
-from shared.casefacts import case_facts
+from shared.casework.taskbook import declined_by, refresh_case_status
 from shared.db import UowFactory
-from shared.directory import LiveDirectory, SnapshotCache
 from shared.domain import deadlines
 from shared.domain.lifecycle import State
 from shared.domain.regions import Level
@@ -24,12 +23,13 @@ from shared.domain.routing.facts import Care
 from shared.domain.routing.rules import PlannedTask, TaskTemplate
 from shared.events import CaseReceived, Envelope, ReferralRouteRequested
 from shared.models import Case, Referral
-from shared.outbox import claim
-from shared.rulestore import ActiveRules
-from shared.taskbook import declined_by, refresh_case_status
+from shared.outbox.store import claim
+from shared.routing.casefacts import case_facts
+from shared.routing.directory import LiveDirectory, SnapshotCache
+from shared.routing.rulestore import ActiveRules
 
 if TYPE_CHECKING:
-    from shared.metrics import WorkerMetrics
+    from shared.runtime.metrics import WorkerMetrics
 
 log = logging.getLogger(__name__)
 CONSUMER = "routing"

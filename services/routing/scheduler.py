@@ -10,8 +10,9 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from shared import bus, heartbeat
+from shared import bus
 from shared.config import Settings
+from shared.runtime import heartbeat
 
 
 def beat_argv(*, schedule_file: Path, loglevel: str) -> list[str]:

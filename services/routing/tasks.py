@@ -8,10 +8,11 @@ from celery import Celery
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.routing import handlers
-from shared import bus, logcontext
+from shared import bus
+from shared.casework.deadline_scan import scan_deadlines
 from shared.db import UowFactory
-from shared.deadline_scan import scan_deadlines
 from shared.events import Envelope
+from shared.runtime import logcontext
 
 
 def register(

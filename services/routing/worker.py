@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from services.routing import handlers, tasks
-from shared import bus, worker_service
-from shared import metrics as worker_metrics
+from shared import bus
 from shared.config import Settings
 from shared.db import uow_factory_for
-from shared.directory import SnapshotCache
 from shared.domain import deadlines
+from shared.routing.directory import SnapshotCache
+from shared.runtime import metrics as worker_metrics
+from shared.runtime import worker_service
 
 
 def run(settings: Settings, *, concurrency: int = 2) -> int:

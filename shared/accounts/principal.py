@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from shared.casework.workflow import Actor
 from shared.models import User
-from shared.workflow import Actor
 
 
 def actor_of(user: User) -> Actor:

@@ -5,7 +5,7 @@ is the account's, and its session was not signed out.
 - Disabling the account, changing its password or ending all its sessions bumps the
   account's token version: every token issued before stops.
 
-The intake checks each token it accepts (services/intake/auth.py) through a SessionCheck,
+The intake checks each token it accepts (services/intake/access/auth.py) through a SessionCheck,
 which keeps each verdict for a few seconds (SEKBER_SESSION_CHECK_SECONDS) so that a page
 of requests costs one query; the process that signs a session out forgets its verdicts at
 once. A token naming no account (none is ever deleted; only a test or a leaked signing

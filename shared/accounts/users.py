@@ -1,6 +1,6 @@
 """Creating accounts, and signing in with a password.
 
-Repeated failures are slowed down per client address (services/intake/ratelimit.py), not
+Repeated failures are slowed down per client address (services/intake/access/ratelimit.py), not
 by locking the account, which would let anyone lock its owner out."""
 
 from __future__ import annotations

@@ -257,6 +257,6 @@ def _apply(coordinator: Coordinator, entry: DirectoryEntry) -> bool:
             setattr(coordinator, name, value)
             changed = True
     if changed:
-        # Routing's directory snapshot reloads when this moves (see shared/directory.py).
+        # Routing's directory snapshot reloads when this moves (see shared/routing/directory.py).
         coordinator.updated_at = utcnow()
     return changed

@@ -8,16 +8,16 @@ from datetime import date
 
 from sqlalchemy import select
 
-from services.intake.referrals import submit_referral
-from services.intake.schemas import BeneficiaryIn, ReferralCreate, ReporterIn
+from services.intake.referrals.schemas import BeneficiaryIn, ReferralCreate, ReporterIn
+from services.intake.referrals.service import submit_referral
 from services.routing import handlers
 from shared.db import UowFactory
-from shared.directory import SnapshotCache
 from shared.domain.routing.facts import Need
 from shared.domain.urgency import Urgency
 from shared.events import Envelope
 from shared.models import Coordinator, OutboxEvent
-from shared.rulestore import default_text
+from shared.routing.directory import SnapshotCache
+from shared.routing.rulestore import default_text
 
 # A rule that sends an elderly person to the village PSM instead of the kecamatan TKSK.
 ELDERLY_TO_PSM = """

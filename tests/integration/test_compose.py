@@ -19,9 +19,9 @@ APP_SERVICES = ("migrate", "intake", "routing", "notify", "relay", "scheduler")
 PROBED = ("routing", "notify", "relay", "scheduler")
 # Where the metric names that dashboards and alerts may use are defined.
 METRIC_SOURCES = (
-    "shared/metrics.py",
-    "services/intake/metrics.py",
-    "services/intake/scrape_metrics.py",
+    "shared/runtime/metrics.py",
+    "services/intake/edge/http_metrics.py",
+    "services/intake/edge/scrape_metrics.py",
 )
 SECRETS = {"POSTGRES_PASSWORD": "not-a-real-password", "SEKBER_SECRET_KEY": "not-a-real-key"}
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from shared.accounts import tokens
+from shared.casework.workflow import Actor
 from shared.models.base import utcnow
-from shared.workflow import Actor
 
 # Known to the tests only; never the public placeholder, which every process refuses.
 SECRET = "sekber-tests-only-secret-key-not-for-any-deployment"

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from celery import Celery
 
-from shared import bus, worker_service
+from shared import bus
 from shared.config import Settings
+from shared.runtime import worker_service
 
 HOLD_SECONDS = 30.0
 QUEUE = "broker-test"

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from shared import actionlinks
+from shared.casework import action_links as actionlinks
 
 SECRET = "a-test-secret-of-reasonable-length"
 NOW = datetime(2026, 11, 27, 3, 0, tzinfo=UTC)

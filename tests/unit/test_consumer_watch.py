@@ -1,4 +1,4 @@
-"""When a worker counts as no longer consuming (shared/consumer_watch.py), and the setting
+"""When a worker counts as no longer consuming (shared/runtime/consumer_watch.py), and the setting
 that bounds it."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ import pytest
 from pydantic import ValidationError
 
 from shared.config import Settings
-from shared.consumer_watch import ConsumingWatch
+from shared.runtime.consumer_watch import ConsumingWatch
 
 
 def watch(*, last_taken: float = 0.0) -> ConsumingWatch:

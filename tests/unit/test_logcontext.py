@@ -4,8 +4,8 @@ import json
 import logging
 import sys
 
-from shared import logcontext
 from shared.config import Settings
+from shared.runtime import logcontext
 
 
 def record(message: str = "case %s received", *args: object) -> logging.LogRecord:

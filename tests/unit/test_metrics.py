@@ -7,11 +7,11 @@ from typing import Any
 from celery import Celery
 from prometheus_client import CollectorRegistry
 
-from shared.deadline_scan import ScanReport
+from shared.casework.deadline_scan import ScanReport
 from shared.domain.regions import Level
 from shared.domain.routing.engine import Decision
 from shared.domain.routing.facts import Care
-from shared.metrics import WorkerMetrics
+from shared.runtime.metrics import WorkerMetrics
 
 
 def value(registry: CollectorRegistry, name: str, **labels: str) -> float:

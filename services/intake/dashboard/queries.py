@@ -24,9 +24,9 @@ from sqlalchemy import and_, case, exists, func, literal, or_, select, union_all
 from sqlalchemy.dialects.postgresql import array
 from sqlalchemy.orm import Session, aliased
 
-from services.intake import clocks
-from services.intake import dashboard_schemas as out
+from services.intake.casework import clocks
 from services.intake.dashboard import measures
+from services.intake.dashboard import schemas as out
 from services.intake.dashboard.measures import Bucket
 from services.intake.dashboard.sql import (
     OPEN_STATES,

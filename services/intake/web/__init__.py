@@ -6,8 +6,10 @@ from __future__ import annotations
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from services.intake import policy
-from services.intake.web import case_page, dashboard_page, inbox_page, pages
+from services.intake.access import policy
+from services.intake.casework import case_page, inbox_page
+from services.intake.dashboard import page as dashboard_page
+from services.intake.referrals import pages
 from services.intake.web.render import HERE
 
 STATIC_PATH = "/static"

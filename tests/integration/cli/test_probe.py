@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from sekber_cli import probe
 from sekber_cli.main import app
-from shared import heartbeat
 from shared.config import Settings
+from shared.runtime import heartbeat
 
 ROOT = Path(__file__).resolve().parents[3]
 MAX_AGE = 3.0

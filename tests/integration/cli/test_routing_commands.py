@@ -13,7 +13,7 @@ from sekber_cli.main import app
 from shared.config import get_settings
 from shared.db import UowFactory
 from shared.models import Case
-from shared.rulestore import active_row
+from shared.routing.rulestore import active_row
 from tests.integration.factories import ELDERLY_TO_PSM, add_coordinator, draft_rules, submit
 
 pytestmark = pytest.mark.usefixtures("default_rules_afterwards")

@@ -14,9 +14,9 @@ from services.intake.app import create_app
 from services.routing import handlers
 from shared.config import Settings
 from shared.db import UowFactory
-from shared.directory import SnapshotCache
 from shared.events import Envelope
 from shared.models import Case, CaseEvent, OutboxEvent, Referral, ReferralOffer, Region
+from shared.routing.directory import SnapshotCache
 from tests.integration.factories import route
 from tests.support.auth import headers_for
 

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from fastapi.testclient import TestClient
 
-from shared import actionlinks
+from shared.casework import action_links as actionlinks
 from shared.db import UowFactory
 from shared.domain.lifecycle import Action
 from shared.models import CaseEvent, Referral

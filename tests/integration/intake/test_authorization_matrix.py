@@ -24,7 +24,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from services.intake import policy
+from services.intake.access import policy
 from services.intake.app import create_app
 from shared.config import Settings
 from shared.db import UowFactory

@@ -9,10 +9,10 @@ from typing import Any
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from services.intake import case_list
+from services.intake.referrals import case_list
+from shared.casework.workflow import Actor
 from shared.db import UowFactory
 from shared.models import Region
-from shared.workflow import Actor
 from tests.integration.factories import add_coordinator, route
 from tests.integration.intake.conftest import ANONYMOUS, referral
 from tests.support.auth import headers_for

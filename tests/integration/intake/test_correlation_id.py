@@ -5,12 +5,12 @@ import uuid
 import pytest
 from fastapi.testclient import TestClient
 
-from services.intake import policy
+from services.intake.access import policy
 from services.intake.app import create_app
-from shared import logcontext
 from shared.config import Settings
 from shared.db import UowFactory
 from shared.models import Case
+from shared.runtime import logcontext
 from tests.integration.intake.conftest import referral
 
 
@@ -65,5 +65,5 @@ def test_an_unexpected_error_is_logged_and_answered_with_the_correlation_id(
 
     assert response.status_code == 500
     assert response.headers["X-Correlation-Id"] == "oops-7"
-    [record] = [r for r in caplog.records if r.name == "services.intake.errors"]
+    [record] = [r for r in caplog.records if r.name == "services.intake.edge.errors"]
     assert record.correlation_id == "oops-7"  # type: ignore[attr-defined]

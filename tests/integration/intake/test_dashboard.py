@@ -28,12 +28,12 @@ from fastapi import HTTPException
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from services.intake.api.dashboard import dashboard_filters
 from services.intake.dashboard import queries
 from services.intake.dashboard.measures import Bucket
+from services.intake.dashboard.routes import dashboard_filters
+from shared.casework.workflow import Actor
 from shared.db import UowFactory
 from shared.models import Case, Notification, Referral
-from shared.workflow import Actor
 from tests.integration.factories import add_coordinator
 from tests.support.auth import headers_for
 

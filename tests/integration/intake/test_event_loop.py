@@ -10,17 +10,17 @@ import inspect
 
 from fastapi.dependencies.models import Dependant
 
-from services.intake import policy
+from services.intake.access import policy
 from services.intake.app import create_app
 from shared.config import Settings
 
 REALLY_ASYNC = {
     # The live inbox: awaits Redis pub/sub with redis.asyncio.
-    "services.intake.api.stream.inbox_stream",
+    "services.intake.casework.stream.inbox_stream",
     # Read the request body (awaiting the ASGI receive channel) and nothing else.
     "services.intake.deps.read_body",
     "services.intake.deps.read_rules_text",
-    "services.intake.signin.form_fields",
+    "services.intake.access.signin.form_fields",
 }
 
 

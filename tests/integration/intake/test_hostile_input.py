@@ -1,6 +1,6 @@
 """Hostile text and malformed bodies, on every kind of input: a 4xx naming the field, the
 same on SQLite and PostgreSQL, and nothing stored (the free-text rule of
-shared/domain/text.py, applied by services/intake/textguard.py)."""
+shared/domain/text.py, applied by services/intake/edge/textguard.py)."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from shared.db import UowFactory
 from shared.domain.routing import rules as routing_rules
 from shared.models import Referral, RuleSetVersion
-from shared.rulestore import DEFAULT_AUTHOR, default_text
+from shared.routing.rulestore import DEFAULT_AUTHOR, default_text
 from tests.integration.factories import (
     ELDERLY_TO_PSM,
     add_coordinator,

@@ -15,8 +15,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine, text
 
-from shared import logcontext
 from shared.db import make_engine
+from shared.runtime import logcontext
 from tests.integration.intake.conftest import referral
 
 NIK = "3508014203480001"

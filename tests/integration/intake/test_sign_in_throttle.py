@@ -14,8 +14,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
+from services.intake.access.client_address import client_address, parse_networks
 from services.intake.app import create_app
-from services.intake.client_address import client_address, parse_networks
 from shared.accounts import users
 from shared.config import Settings
 from shared.db import UowFactory

@@ -1,5 +1,5 @@
 """Cases, tasks and coordinators written straight into the database, moved through their
-life cycle by shared.workflow, and the events that produced: what notify is handed.
+life cycle by shared.casework.workflow, and the events that produced: what notify is handed.
 
 Coordinators live outside East Java, in Sulawesi and Gorontalo (73, 74, 75), where no
 other test routes.
@@ -14,7 +14,7 @@ from email.message import Message
 
 from sqlalchemy import select
 
-from shared import workflow
+from shared.casework import workflow
 from shared.db import UowFactory
 from shared.domain import deadlines
 from shared.domain.lifecycle import Action, Outcome, Reason, State

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from services.intake.app import create_app
 from services.notify.channels.base import Channel
-from shared.actionlinks import Issuer
+from shared.casework.action_links import Issuer
 from shared.config import Settings
 from shared.db import UowFactory
 from shared.events import Envelope, ReferralAssigned, ReferralOffered

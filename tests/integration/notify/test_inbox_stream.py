@@ -20,7 +20,7 @@ from services.notify.channels.base import Channel
 from shared.config import Settings
 from shared.db import UowFactory
 from shared.events import Envelope, ReferralAssigned
-from shared.inbox_feed import InboxPublisher
+from shared.notifications.inbox_feed import InboxPublisher
 from tests.integration.notify import scenes
 from tests.integration.notify.conftest import deliver
 from tests.integration.notify.sse import Listener

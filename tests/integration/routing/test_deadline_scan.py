@@ -15,20 +15,20 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from services.intake.referrals import submit_referral
-from services.intake.schemas import BeneficiaryIn, ReferralCreate, ReporterIn
+from services.intake.referrals.schemas import BeneficiaryIn, ReferralCreate, ReporterIn
+from services.intake.referrals.service import submit_referral
 from services.routing import handlers
-from shared import deadline_scan
+from shared.casework import deadline_scan
+from shared.casework.deadline_scan import scan_deadlines
+from shared.casework.workflow import Actor, Change, act
 from shared.db import UowFactory
-from shared.deadline_scan import scan_deadlines
-from shared.directory import SnapshotCache
 from shared.domain import deadline_actions as watch
 from shared.domain import deadlines
 from shared.domain.lifecycle import Action, Outcome
 from shared.domain.urgency import Urgency
 from shared.events import Envelope
 from shared.models import CaseEvent, OutboxEvent, Referral, Region
-from shared.workflow import Actor, Change, act
+from shared.routing.directory import SnapshotCache
 from tests.integration.factories import add_coordinator
 from tests.integration.notify import scenes
 from tests.support import made_up_regions

@@ -9,9 +9,9 @@ from sqlalchemy import select
 
 from services.routing import handlers
 from shared.db import UowFactory
-from shared.directory import SnapshotCache
 from shared.events import Envelope
 from shared.models import Case, CaseEvent, OutboxEvent, Referral
+from shared.routing.directory import SnapshotCache
 from tests.integration.factories import add_coordinator, submit
 
 

@@ -3,7 +3,7 @@ settings and worker arguments) on a Redis of the test's own, really killed:
 
 - a worker holding a message when Redis is killed reconnects to the restarted Redis and
   carries on, with both of Sekber's pools, and the message it held is done, not lost
-  (without shared.broker_transport, kombu 5.7.0 stopped the prefork worker at every such
+  (without shared.runtime.broker_transport, kombu 5.7.0 stopped the prefork worker at every such
   kill, "Unrecoverable error: AttributeError ... 'hostname'", and the threads one at some);
 - a worker alive but no longer consuming while messages wait stops itself (exit code 1);
 - a restore lock left in Redis by a crash does not hold redelivery past the visibility
@@ -24,7 +24,7 @@ import pytest
 import redis
 
 from sekber_cli.embedded import EmbeddedRedis
-from shared import heartbeat
+from shared.runtime import heartbeat
 from tests.support import broker_app
 
 

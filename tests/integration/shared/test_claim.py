@@ -3,7 +3,7 @@ from __future__ import annotations
 import uuid
 
 from shared.db import UowFactory
-from shared.outbox import claim
+from shared.outbox.store import claim
 
 
 def test_an_event_is_claimed_once_per_consumer(uow_factory: UowFactory) -> None:

@@ -15,12 +15,13 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import select, update
 
 from sekber_cli.embedded import free_port
-from shared import bus, outbox
-from shared import metrics as worker_metrics
+from shared import bus
 from shared.config import Settings
 from shared.db import UowFactory
 from shared.models import Case, OutboxEvent
 from shared.models.base import utcnow
+from shared.outbox import store as outbox
+from shared.runtime import metrics as worker_metrics
 from tests.integration.factories import submit
 
 

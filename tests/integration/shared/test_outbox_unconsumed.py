@@ -9,11 +9,11 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from shared import outbox
 from shared.db import UowFactory
 from shared.events import ReferralAssigned
 from shared.models import OutboxEvent, ProcessedEvent
 from shared.models.base import utcnow
+from shared.outbox import store as outbox
 
 
 def staged(uow_factory: UowFactory, *, published_ago: timedelta, republished: int = 0) -> uuid.UUID:

@@ -12,10 +12,10 @@ from typing import ClassVar
 import pytest
 from sqlalchemy import delete
 
-from shared import outbox
 from shared.db import UowFactory
 from shared.events import Event
 from shared.models import OutboxEvent
+from shared.outbox import store as outbox
 
 
 class WakeupProbe(Event):

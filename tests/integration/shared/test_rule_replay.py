@@ -14,7 +14,7 @@ from shared.db import UowFactory
 from shared.domain.routing import rules as routing_rules
 from shared.domain.routing.facts import Need
 from shared.models import Base, Case
-from shared.rulereplay import replay_recent
+from shared.routing.replay import replay_recent
 from tests.integration.factories import ELDERLY_TO_PSM, add_coordinator, draft_rules, submit
 
 ELDERLY_FROM_THE_PROVINCE = ELDERLY_TO_PSM.replace('"PSM"', '"TKSK"').replace(

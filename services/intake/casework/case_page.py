@@ -1,0 +1,251 @@
+"""The case page: facts, tasks with their deadlines, why routing chose each coordinator,
+the timeline, and the life-cycle actions the reader may take (plain form posts)."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Path, Request
+from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from services.intake.access import scope
+from services.intake.casework import service as casework
+from services.intake.casework import task_forms
+from services.intake.casework import views as task_views
+from services.intake.deps import (
+    ActorDep,
+    BodyDep,
+    DeadlinePolicyDep,
+    NowDep,
+    SessionDep,
+    UowFactoryDep,
+)
+from services.intake.edge.textguard import GuardedRoute
+from services.intake.referrals import case_list
+from services.intake.referrals import views as queries
+from services.intake.routing_admin import views as routing_views
+from services.intake.web import i18n
+from services.intake.web.render import cross_site, forbidden, language, not_found, page
+from shared.casework import workflow
+from shared.domain import access, pillars
+from shared.domain.deadlines import DeadlinePolicy
+from shared.domain.lifecycle import Action, Outcome, Reason, TransitionError
+from shared.domain.routing.facts import Care
+from shared.models import Case, Referral
+
+router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
+
+CaseId = Annotated[uuid.UUID, Path()]
+# What the page offers (reassign and mark-in-error: a supervisor's).
+PAGE_ACTIONS = (
+    "accept",
+    "reject",
+    "start",
+    "hold",
+    "resume",
+    "complete",
+    "fail",
+    "cancel",
+    "reassign",
+    "mark-in-error",
+)
+NEEDS_REASON = ("reject", "hold", "fail", "cancel")
+
+
+def _case_page(
+    request: Request,
+    session: Session,
+    actor: workflow.Actor,
+    case: Case,
+    *,
+    policy: DeadlinePolicy,
+    now: datetime,
+    status: int = 200,
+    error: str = "",
+    kept: dict[str, str] | None = None,
+    field: str = "",
+) -> Response:
+    relation, _basis, pillar_sees = scope.relation(session, actor, case)
+    disclosure = access.disclosure(actor.kind, relation, pillar_sees_identity=pillar_sees)
+    view = queries.case_view(session, case, disclosure=disclosure, policy=policy, now=now)
+    routing = {r.id: r for r in routing_views.case_routing(session, case).referrals}
+    rows = session.scalars(
+        select(Referral).where(Referral.case_id == case.id).order_by(Referral.created_at)
+    ).all()
+    allowed = {
+        r.id: [
+            a.value
+            for a in task_views.task_view(
+                session,
+                r,
+                actor=actor,
+                policy=policy,
+                now=now,
+            ).allowed_actions
+            if a.value in PAGE_ACTIONS
+        ]
+        for r in rows
+    }
+    onward_ok = {r.id for r in rows if r.status in ("accepted", "in-progress", "on-hold")}
+    choices = {
+        r.id: task_forms.coordinator_choices(session, r, case)
+        for r in rows
+        if "reassign" in allowed[r.id]
+    }
+    return page(
+        request,
+        "case.html",
+        actor=actor,
+        status=status,
+        case=view,
+        routing=routing,
+        allowed=allowed,
+        onward_ok=onward_ok,
+        choices=choices,
+        kept=kept or {},
+        field=field,
+        show_name=disclosure.full_name,
+        initials=task_views.initials(view.beneficiary.name),
+        error=error,
+        saved=request.query_params.get("ok", ""),
+        created=request.query_params.get("baru") == "1",
+        needs_reason=NEEDS_REASON,
+        reasons=[r.value for r in Reason if r is not Reason.NO_RESPONSE],
+        outcomes=[o.value for o in Outcome],
+        pillar_list=pillars.PILLARS,
+        cares=[c.value for c in Care],
+        event_label=lambda kind: i18n.label(i18n.EVENT, kind, language(request)),
+    )
+
+
+def _visible_case(session: Session, actor: workflow.Actor, case_id: uuid.UUID) -> Case | None:
+    case = session.get(Case, case_id)
+    if case is None or not case_list.may_see(session, actor, case.id):
+        return None
+    return case
+
+
+@router.get("/kasus/{case_id}")
+def case_page(
+    request: Request,
+    case_id: CaseId,
+    actor: ActorDep,
+    session: SessionDep,
+    policy: DeadlinePolicyDep,
+    now: NowDep,
+) -> Response:
+    case = _visible_case(session, actor, case_id)
+    if case is None:
+        return not_found(request, actor)
+    return _case_page(request, session, actor, case, policy=policy, now=now)
+
+
+def _form(body: bytes) -> dict[str, str]:
+    data = parse_qs(body.decode("utf-8", "replace"))
+    return {k: v[0].strip() for k, v in data.items() if v}
+
+
+def _version(value: str) -> int:
+    """The task version the form was drawn with: plain ASCII digits only."""
+    if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:
+        raise TransitionError("invalid", "version", "the form's task version is not a number")
+    return int(value)
+
+
+def _error_key(exc: Exception) -> str:
+    if isinstance(exc, workflow.StaleVersion):
+        return "err.stale"
+    if isinstance(exc, TransitionError):
+        if exc.kind == "invalid" and f"err.{exc.field}" in i18n.TEXT:
+            return f"err.{exc.field}"
+        return "err.forbidden" if exc.kind == "forbidden" else "err.conflict"
+    return "err.invalid"
+
+
+@router.post("/kasus/{case_id}/tugas/{referral_id}/{action}")
+def act_on_task(
+    request: Request,
+    body: BodyDep,
+    case_id: CaseId,
+    referral_id: Annotated[uuid.UUID, Path()],
+    action: Annotated[str, Path(max_length=20)],
+    actor: ActorDep,
+    uow_factory: UowFactoryDep,
+    policy: DeadlinePolicyDep,
+    now: NowDep,
+) -> Response:
+    """One action on a task. No session stays open across the write (SQLite would lock)."""
+    if cross_site(request):
+        return forbidden(request, actor)
+    with uow_factory() as uow:
+        if _visible_case(uow.session, actor, case_id) is None:
+            return not_found(request, actor)
+    t = i18n.translator(language(request))
+    fields = _form(body)
+    try:
+        if action == "onward":
+            casework.refer_onward(
+                uow_factory=uow_factory,
+                parent_id=referral_id,
+                actor=actor,
+                pillar=fields.get("pillar", "").upper(),
+                purpose=fields.get("purpose", ""),
+                care=Care(fields.get("care") or "community"),
+                now=now,
+                max_open_children=request.app.state.settings.onward_max_open_children,
+            )
+        else:
+            if action not in PAGE_ACTIONS:
+                raise TransitionError("conflict", "action", action)
+            if action in NEEDS_REASON and not fields.get("reason"):
+                raise TransitionError("invalid", "reason", "reason")
+            if action == "complete" and not fields.get("outcome"):
+                raise TransitionError("invalid", "outcome", "outcome")
+            target = None
+            if (
+                action == "reassign" and actor.kind == "supervisor"
+            ):  # others: the life cycle refuses
+                with uow_factory() as uow:
+                    case = uow.session.get_one(Case, case_id)
+                    target = task_forms.reassign_target(
+                        uow.session, referral_id, case, fields.get("coordinator_id", "")
+                    )
+            casework.act(
+                uow_factory=uow_factory,
+                referral_id=referral_id,
+                expected_version=_version(fields.get("version", "")),
+                change=workflow.Change(
+                    action=Action(action),
+                    reason=Reason(fields["reason"]) if fields.get("reason") else None,
+                    outcome=Outcome(fields["outcome"]) if fields.get("outcome") else None,
+                    note=fields.get("note") or None,
+                    reassign_to=target,
+                ),
+                actor=actor,
+                now=now,
+                policy=policy,
+            )
+    except (TransitionError, workflow.StaleVersion, workflow.NotFound, ValueError) as exc:
+        status = 409 if isinstance(exc, workflow.StaleVersion) else 422
+        if isinstance(exc, TransitionError) and exc.kind == "forbidden":
+            status = 403
+        with uow_factory() as uow:
+            return _case_page(
+                request,
+                uow.session,
+                actor,
+                uow.session.get_one(Case, case_id),
+                policy=policy,
+                now=now,
+                status=status,
+                error=t(_error_key(exc)),
+                kept={**fields, "referral_id": str(referral_id), "action": action},
+                field=exc.field if isinstance(exc, TransitionError) else "",
+            )
+    return RedirectResponse(f"/kasus/{case_id}?ok={action}", status_code=303)

@@ -1,0 +1,106 @@
+"""A coordinator's own notification preferences: which event types reach them on which
+channel, quiet hours, and the daily digest of low-urgency alerts. Notify honours them
+(shared/domain/notice.py)."""
+
+from __future__ import annotations
+
+from typing import Any, get_args
+
+from fastapi import APIRouter
+
+from services.intake.deps import ActorDep, SessionDep, UowFactoryDep
+from services.intake.edge.errors import refused
+from services.intake.edge.textguard import GuardedRoute
+from services.intake.notifications.preference_schemas import (
+    ChannelName,
+    EventType,
+    NotificationPreferencesRead,
+    NotificationPreferencesWrite,
+    PreferenceSwitch,
+)
+from shared.casework.workflow import Actor
+from shared.domain.notice import INAPP, Preferences
+from shared.notifications import preferences
+
+router = APIRouter(route_class=GuardedRoute, prefix="/me", tags=["notifications"])
+
+_REFUSALS: dict[int | str, dict[str, Any]] = {
+    401: {"description": "Not signed in"},
+    403: {"description": "Only a coordinator has notification preferences"},
+    422: {"description": "A field is invalid; the answer names it"},
+}
+
+
+def _recipient(actor: Actor) -> str:
+    if actor.coordinator_id is None:
+        raise refused(
+            403,
+            ["header", "Authorization"],
+            "notification preferences are a coordinator's",
+            "forbidden",
+        )
+    return str(actor.coordinator_id)
+
+
+def _read(prefs: Preferences) -> NotificationPreferencesRead:
+    return NotificationPreferencesRead(
+        preferences=[
+            PreferenceSwitch(
+                event_type=event_type, channel=channel, enabled=prefs.enabled(event_type, channel)
+            )
+            for event_type in get_args(EventType)
+            for channel in get_args(ChannelName)
+        ],
+        quiet_from=prefs.quiet_from,
+        quiet_to=prefs.quiet_to,
+        digest_low_urgency=prefs.digest_low_urgency,
+    )
+
+
+@router.get(
+    "/notification-preferences", response_model=NotificationPreferencesRead, responses=_REFUSALS
+)
+def read_preferences(session: SessionDep, actor: ActorDep) -> NotificationPreferencesRead:
+    """Everything is on until switched off; no quiet hours; the digest is on."""
+    return _read(preferences.load(session, _recipient(actor)))
+
+
+@router.put(
+    "/notification-preferences", response_model=NotificationPreferencesRead, responses=_REFUSALS
+)
+def write_preferences(
+    body: NotificationPreferencesWrite, uow_factory: UowFactoryDep, actor: ActorDep
+) -> NotificationPreferencesRead:
+    recipient = _recipient(actor)
+    for index, switch in enumerate(body.preferences):
+        if switch.channel == INAPP and not switch.enabled:
+            raise refused(
+                422,
+                ["body", "preferences", str(index), "enabled"],
+                "the in-app inbox is the record and cannot be switched off",
+                "value_error",
+            )
+    for name, value in (("quiet_from", body.quiet_from), ("quiet_to", body.quiet_to)):
+        if value is not None and value.tzinfo is not None:
+            raise refused(
+                422,
+                ["body", name],
+                "a local time (WIB) without an offset, e.g. 21:00",
+                "value_error",
+            )
+    if (body.quiet_from is None) != (body.quiet_to is None):
+        missing = "quiet_to" if body.quiet_to is None else "quiet_from"
+        raise refused(422, ["body", missing], "give quiet_from and quiet_to together", "missing")
+    with uow_factory() as uow:
+        saved = preferences.save(
+            uow.session,
+            recipient=recipient,
+            switches=[
+                preferences.Switch(s.event_type, s.channel, s.enabled) for s in body.preferences
+            ],
+            quiet_from=body.quiet_from,
+            quiet_to=body.quiet_to,
+            digest_low_urgency=body.digest_low_urgency,
+        )
+        uow.commit()
+    return _read(saved)

@@ -1,0 +1,182 @@
+"""Submitting a referral: the case, its first timeline entry and CaseReceived, in one commit."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from services.intake.referrals.schemas import ReferralCreate, ReporterIn
+from shared.db import UnitOfWork, UowFactory
+from shared.domain import regions
+from shared.domain.regions import Level
+from shared.domain.tracking import new_tracking_code
+from shared.events import CaseReceived
+from shared.models import Case, CaseEvent, Region
+from shared.outbox.store import add_event
+
+log = logging.getLogger(__name__)
+
+# Case.reported_by's length: an actor label always fits.
+REPORTED_BY_MAX = 160
+# Case.idempotency_key's length, and the part of it that names the sender (96 bits).
+IDEMPOTENCY_KEY_MAX = 120
+SENDER_TAG_LENGTH = 24
+
+
+class InvalidReferral(ValueError):
+    """The referral names something that does not exist (422), or a place the submitter
+    may not file in (403); `field` says which part."""
+
+    def __init__(
+        self, field: tuple[str, ...], message: str, *, status: int = 422, kind: str = "not_found"
+    ) -> None:
+        super().__init__(message)
+        self.field = field
+        self.status = status
+        self.kind = kind
+
+
+class IdempotencyConflict(ValueError):
+    """The Idempotency-Key was used before for a different request."""
+
+
+@dataclass(frozen=True, slots=True)
+class Submitted:
+    case: Case
+    replayed: bool
+
+
+def fingerprint(data: ReferralCreate) -> str:
+    canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def submit_referral(
+    *,
+    uow_factory: UowFactory,
+    data: ReferralCreate,
+    idempotency_key: str | None,
+    correlation_id: str,
+    today: date,
+    reported_by: str | None = None,
+    jurisdiction: str = "",
+) -> Submitted:
+    """Store the case and its CaseReceived event; a repeated key returns the first case.
+
+    `reported_by` is the sender's actor label; without one, the reporter stands for it.
+    An Idempotency-Key is the sender's own: the same key from another sender is another
+    request. The village must lie in the sender's `jurisdiction` (empty: national).
+    """
+    if jurisdiction and not regions.is_within(data.village_code, jurisdiction):
+        raise InvalidReferral(
+            ("village_code",),
+            f"{data.village_code} lies outside your jurisdiction ({jurisdiction}); "
+            "refer the case to a case worker or supervisor there",
+            status=403,
+            kind="outside_jurisdiction",
+        )
+    digest = fingerprint(data)
+    sender = reported_by or sender_label(data.reporter)
+    key = scoped_key(sender, idempotency_key) if idempotency_key else None
+    for _attempt in range(3):
+        with uow_factory() as uow:
+            if key:
+                earlier = _find_by_key(uow, key)
+                if earlier is not None:
+                    return _replay(earlier, digest)
+            case = _new_case(uow, data, key, digest, correlation_id, today, sender)
+            try:
+                uow.commit()
+            except IntegrityError:
+                # A concurrent request with the same key won, or the tracking code collided.
+                continue
+            log.info("case %s received", case.id)
+            return Submitted(case=case, replayed=False)
+    raise RuntimeError("could not store the referral after 3 attempts")
+
+
+def scoped_key(sender: str, idempotency_key: str) -> str:
+    """The key as stored: the client's key, then a tag of the sender who chose it (the
+    client's key stays readable at the start; one too long for the column is hashed)."""
+    tag = hashlib.sha256(sender.encode()).hexdigest()[:SENDER_TAG_LENGTH]
+    if len(idempotency_key) + 1 + SENDER_TAG_LENGTH > IDEMPOTENCY_KEY_MAX:
+        idempotency_key = "sha256:" + hashlib.sha256(idempotency_key.encode()).hexdigest()
+    return f"{idempotency_key}@{tag}"
+
+
+def sender_label(reporter: ReporterIn) -> str:
+    """The case worker who reported, as an actor label: by e-mail, else by name."""
+    return f"case_worker:{reporter.email or reporter.name}"[:REPORTED_BY_MAX]
+
+
+def require_village(session: Session, code: str, *, field: tuple[str, ...]) -> None:
+    """The code is a desa/kelurahan in the region list, or InvalidReferral names `field`."""
+    village = session.get(Region, code)
+    if village is None or village.level != Level.VILLAGE:
+        raise InvalidReferral(field, f"unknown desa/kelurahan {code}")
+
+
+def _find_by_key(uow: UnitOfWork, key: str) -> Case | None:
+    return uow.session.scalar(select(Case).where(Case.idempotency_key == key))
+
+
+def _replay(earlier: Case, digest: str) -> Submitted:
+    if earlier.request_fingerprint != digest:
+        raise IdempotencyConflict(
+            "Idempotency-Key was already used for a different referral; use a new key"
+        )
+    return Submitted(case=earlier, replayed=True)
+
+
+def _new_case(
+    uow: UnitOfWork,
+    data: ReferralCreate,
+    idempotency_key: str | None,
+    digest: str,
+    correlation_id: str,
+    today: date,
+    reported_by: str,
+) -> Case:
+    require_village(uow.session, data.village_code, field=("village_code",))
+    case = Case(
+        tracking_code=new_tracking_code(today=today),
+        status="received",
+        category_code=data.category,
+        village_code=data.village_code,
+        urgency=data.urgency.value,
+        description=data.description,
+        needs=[n.value for n in data.needs],
+        disaster_scope=data.disaster_scope.value if data.disaster_scope else None,
+        beneficiary_name=data.beneficiary.name,
+        beneficiary_nik=data.beneficiary.nik,
+        beneficiary_birth_date=data.beneficiary.birth_date,
+        beneficiary_sex=data.beneficiary.sex,
+        reporter_name=data.reporter.name,
+        reporter_organisation=data.reporter.organisation,
+        reporter_phone=data.reporter.phone,
+        reporter_email=data.reporter.email,
+        reported_by=reported_by,
+        legal_basis=data.legal_basis,
+        idempotency_key=idempotency_key,
+        request_fingerprint=digest,
+        correlation_id=correlation_id,
+    )
+    uow.session.add(case)
+    uow.session.flush()
+    uow.session.add(
+        CaseEvent(
+            case_id=case.id,
+            kind="case_received",
+            actor=data.reporter.organisation or data.reporter.name,
+            data={"tracking_code": case.tracking_code, "urgency": case.urgency},
+        )
+    )
+    add_event(uow.session, CaseReceived(case_id=case.id), correlation_id=correlation_id)
+    return case
