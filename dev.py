@@ -3,7 +3,7 @@
 
     python3 dev.py up [--demo]      run the whole system here (see README.md)
     python3 dev.py test [ARGS...]   run the test suite; ARGS go to pytest
-    python3 dev.py check            ruff check, ruff format --check and mypy
+    python3 dev.py check            ruff check, ruff format --check, mypy, lint-imports
 
 Each command first makes sure .venv exists and holds the project with its dev extras,
 reinstalling when pyproject.toml has changed since the last install. Standard library only.
@@ -78,6 +78,7 @@ def check() -> int:
         ["ruff", "check", "."],
         ["ruff", "format", "--check", "."],
         ["mypy"],
+        ["lint-imports"],
     ]
     failed = []
     for step in steps:

@@ -8,9 +8,9 @@ from typing import Annotated
 
 import typer
 
-from shared.casework.workflow import Actor
 from shared.config import get_settings
 from shared.db import uow_factory_for
+from shared.domain.actor import Actor
 from shared.notifications import dead_letters
 
 

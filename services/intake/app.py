@@ -12,37 +12,30 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.responses import RedirectResponse, Response
 from prometheus_client import CollectorRegistry
 
-from services.intake import web
-from services.intake.access import policy, scope, signin_pages
-from services.intake.access import routes as auth
+from services.intake import (
+    account,
+    casework,
+    dashboard,
+    notifications,
+    privacy,
+    reference,
+    referrals,
+    routing_admin,
+    web,
+)
+from services.intake.access import policy, scope
 from services.intake.access.audit_trail import AuditTrail
 from services.intake.access.client_address import ClientAddress, parse_networks
 from services.intake.access.guard import PageRefused, SignInRequired, authorize
+from services.intake.access.policy import PUBLIC
 from services.intake.access.ratelimit import SignInThrottle
-from services.intake.casework import act_routes as act
-from services.intake.casework import inbox_routes as inbox
-from services.intake.casework import routes as casework
-from services.intake.casework import stream as inbox_stream
-from services.intake.dashboard import routes as dashboard
-from services.intake.edge import errors, health, textguard
-from services.intake.edge import metrics_route as metrics_api
+from services.intake.edge import errors, health, metrics_route, textguard
 from services.intake.edge.correlation import CorrelationId
 from services.intake.edge.hardening import SecurityHeaders
 from services.intake.edge.http_metrics import HttpMetrics, OutboxCollector, RequestMetrics
 from services.intake.edge.limits import BodySizeLimit
 from services.intake.edge.readiness import Readiness
 from services.intake.edge.scrape_metrics import BrokerQueues, SourcesCollector, Workload
-from services.intake.notifications import preference_routes as preferences_api
-from services.intake.notifications import routes as notifications
-from services.intake.privacy import routes as admin
-from services.intake.reference import routes as reference
-from services.intake.referrals import case_routes as cases
-from services.intake.referrals import list_routes as case_list
-from services.intake.referrals import needs_routes as needs
-from services.intake.referrals import routes as referrals
-from services.intake.routing_admin import queue_routes as queue
-from services.intake.routing_admin import routes as routing
-from services.intake.routing_admin import rules_routes as rules
 from services.intake.routing_admin.schemas import RULES_MAX_BYTES
 from services.intake.web import render
 from shared.accounts.sessions import SessionCheck
@@ -113,29 +106,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(textguard.InputRefused, _input_refused)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(PageRefused, _refusal_page)
-    policy.include(app, health.router)
-    policy.include(app, metrics_api.router)
-    policy.include(app, signin_pages.router)
-    for router in (
-        auth.router,
-        referrals.router,
-        queue.router,
-        inbox.router,
-        casework.router,
-        cases.router,
-        routing.router,
-        rules.router,
-        reference.router,
-        notifications.router,
-        act.router,
-        needs.router,
-        admin.router,
-        case_list.router,
-        dashboard.router,
-        preferences_api.router,
-        inbox_stream.router,
+    # Health and metrics hold nothing personal.
+    edge_rules = {"GET /healthz": PUBLIC, "GET /readyz": PUBLIC, "GET /metrics": PUBLIC}
+    policy.include(app, health.router, rules=edge_rules)
+    policy.include(app, metrics_route.router, rules=edge_rules)
+    # Each feature brings its routes, their access rules and the answers to its refusals.
+    for feature in (
+        account,
+        routing_admin,
+        referrals,
+        casework,
+        reference,
+        notifications,
+        privacy,
+        dashboard,
     ):
-        policy.include(app, router, prefix=API)
+        feature.install(app)
     web.install(app)
     policy.check(app)
     app.openapi = lambda: _openapi_with_sign_in(app)  # type: ignore[method-assign]

@@ -17,11 +17,9 @@ from sqlalchemy.orm import Session
 
 from services.intake.access import scope
 from services.intake.access.guard import authorize, unauthenticated
-from services.intake.edge.errors import refused
-from services.intake.routing_admin.schemas import RULES_MAX_BYTES
-from shared.casework.workflow import Actor
 from shared.config import Settings
 from shared.db import UowFactory, read_only
+from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy
 from shared.routing.directory import SnapshotCache
 from shared.routing.rulestore import ActiveRules
@@ -66,31 +64,6 @@ def get_active_rules(request: Request) -> ActiveRules:
     return rules
 
 
-RULES_MEDIA_TYPES = ("application/toml", "text/plain", "application/octet-stream")
-
-
-async def read_rules_text(request: Request) -> str:
-    """The raw request body as a TOML rule set: UTF-8 text of at most 256 KiB."""
-    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
-    if media_type not in RULES_MEDIA_TYPES:
-        raise refused(
-            415,
-            ["header", "Content-Type"],
-            f"send the rules as {', '.join(RULES_MEDIA_TYPES)}",
-            "unsupported_media_type",
-        )
-    body = await request.body()
-    if len(body) > RULES_MAX_BYTES:
-        raise refused(413, ["body"], f"rules larger than {RULES_MAX_BYTES} bytes", "too_large")
-    try:
-        return body.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise refused(
-            422, ["body", "rules"], f"not UTF-8 text (byte {exc.start})", "invalid_rules"
-        ) from None
-    # The rule set's own parser applies the free-text rule, naming the line.
-
-
 async def read_body(request: Request) -> bytes:
     """The request body, read on the event loop (the guard has checked it already), so
     that the route itself can be a plain function run in the thread pool."""
@@ -133,7 +106,6 @@ ReadOnlySessionDep = Annotated[Session, Depends(get_read_only_session)]
 DirectoryCacheDep = Annotated[SnapshotCache, Depends(get_directory_cache)]
 ActiveRulesDep = Annotated[ActiveRules, Depends(get_active_rules)]
 CorrelationIdDep = Annotated[str, Depends(get_correlation_id)]
-RulesTextDep = Annotated[str, Depends(read_rules_text)]
 BodyDep = Annotated[bytes, Depends(read_body)]
 DeadlinePolicyDep = Annotated[DeadlinePolicy, Depends(get_deadline_policy)]
 NowDep = Annotated[datetime, Depends(get_now)]

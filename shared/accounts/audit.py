@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from shared.casework.workflow import Actor
+from shared.domain.actor import Actor
 from shared.models import AuditEntry
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from shared.casework.workflow import Actor
+from shared.domain.actor import Actor
 from shared.models import User
 
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 import jwt
 
-from shared.casework.workflow import Actor
+from shared.domain.actor import Actor
 
 ALGORITHM = "HS256"
 ISSUER = "sekber"

@@ -23,9 +23,10 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from shared.casework.workflow import SYSTEM, Change, act
+from shared.casework.workflow import Change, act
 from shared.db import UowFactory
 from shared.domain import deadline_actions as watch
+from shared.domain.actor import SYSTEM
 from shared.domain.deadlines import DeadlinePolicy, Step
 from shared.domain.lifecycle import Action, Reason, State
 from shared.events import ReferralDeadlineApproaching, ReferralEscalated

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from shared.casework.taskbook import refresh_case_status
-from shared.casework.workflow import Actor, NotFound, role_of
+from shared.casework.workflow import NotFound, role_of
 from shared.domain import pillars
+from shared.domain.actor import Actor
 from shared.domain.lifecycle import OPEN, Role, State, TransitionError
 from shared.domain.regions import Level
 from shared.domain.routing.facts import Care

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.casework.taskbook import refresh_case_status, replace_task, start_clock
-from shared.domain import lifecycle, regions
+from shared.domain import lifecycle
+from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy, Step
 from shared.domain.lifecycle import Action, Outcome, Reason, Role, State, TransitionError
 from shared.domain.urgency import Urgency
@@ -27,48 +28,6 @@ from shared.events import (
 )
 from shared.models import Case, CaseEvent, Coordinator, Referral, ReferralOffer
 from shared.outbox.store import add_event
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who acts. `kind` is the role: case_worker, coordinator, supervisor, admin, csr or
-    system. `jurisdiction` is a region code (the actor sees that region and below; empty
-    means national). A coordinator's `id` is its directory entry; `unit` is the directory
-    unit it also acts for. `user` is the account's username (empty for the system)."""
-
-    kind: str
-    id: str
-    name: str
-    jurisdiction: str = ""
-    unit: str = ""
-    user: str = ""
-
-    @property
-    def label(self) -> str:
-        return f"{self.kind}:{self.id}"
-
-    @property
-    def coordinator_id(self) -> uuid.UUID | None:
-        return uuid.UUID(self.id) if self.kind == "coordinator" else None
-
-    @property
-    def unit_id(self) -> uuid.UUID | None:
-        return uuid.UUID(self.unit) if self.kind == "coordinator" and self.unit else None
-
-    def acts_for(self, coordinator_id: uuid.UUID | None) -> bool:
-        """Whether a task held by this directory entry is this coordinator's own or their
-        unit's."""
-        return coordinator_id is not None and coordinator_id in (
-            self.coordinator_id,
-            self.unit_id,
-        )
-
-    def oversees(self, village_code: str) -> bool:
-        """Whether a place lies within this actor's jurisdiction."""
-        return not self.jurisdiction or regions.is_within(village_code, self.jurisdiction)
-
-
-SYSTEM = Actor("system", "sekber", "Sekber")
 
 
 class NotFound(LookupError):

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from shared.casework.workflow import Actor
+from shared.domain.actor import Actor
 from shared.events import NotificationReplayRequested
 from shared.models import CaseEvent, Notification
 from shared.outbox.store import add_event

@@ -13,19 +13,32 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 from celery import signals
 from prometheus_client import CollectorRegistry, Counter, multiprocess, start_http_server
 
 if TYPE_CHECKING:
-    from shared.casework.deadline_scan import ScanReport
     from shared.domain.routing.engine import Decision
 
 log = logging.getLogger(__name__)
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 UNASSIGNED = "unassigned"
+
+
+class ScanCounts(Protocol):
+    """What a deadline scan reports (shared.casework.deadline_scan.ScanReport)."""
+
+    @property
+    def reminded(self) -> int: ...
+    @property
+    def escalated(self) -> int: ...
+    @property
+    def rerouted(self) -> int: ...
+    @property
+    def breached(self) -> Mapping[str, int]: ...
 
 
 class WorkerMetrics:
@@ -70,7 +83,7 @@ class WorkerMetrics:
         level = UNASSIGNED if decision.matched_level is None else decision.matched_level.value
         self.routing_decisions.labels(decision.pillar, level).inc()
 
-    def deadline_scan(self, report: ScanReport) -> None:
+    def deadline_scan(self, report: ScanCounts) -> None:
         self.deadline_actions.labels("remind").inc(report.reminded)
         self.deadline_actions.labels("escalate").inc(report.escalated)
         self.deadline_actions.labels("reroute").inc(report.rerouted)

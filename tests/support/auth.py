@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from shared.accounts import tokens
-from shared.casework.workflow import Actor
+from shared.domain.actor import Actor
 from shared.models.base import utcnow
 
 # Known to the tests only; never the public placeholder, which every process refuses.

@@ -27,9 +27,9 @@ from services.intake.edge.errors import refused
 from shared.accounts import apikeys, tokens
 from shared.accounts.principal import actor_of
 from shared.accounts.sessions import SessionCheck
-from shared.casework.workflow import Actor
 from shared.config import Settings
 from shared.db import UowFactory
+from shared.domain.actor import Actor
 
 SESSION_COOKIE = "sekber_session"
 API_KEY_HEADER = "X-API-Key"

@@ -13,7 +13,7 @@ from services.intake.access import auth, policy, scope
 from services.intake.access.audit_trail import STATE_KEY
 from services.intake.edge.errors import refused
 from shared.accounts import audit
-from shared.casework.workflow import Actor
+from shared.domain.actor import Actor
 
 # Path parameters that name a record: recorded in the audit trail as what was touched.
 RECORD_PARAMS = ("case_ref", "case_id", "referral_id", "notification_id")

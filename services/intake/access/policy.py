@@ -1,13 +1,16 @@
 """Who may call what: one rule for every route, checked before any route runs.
 
-The rule of a route names the roles that may call it (the rows they then see are limited
-by services/intake/access/scope.py) and the kind of record it touches, which the audit trail
-records. A route without a rule answers 403 to everyone, and create_app refuses to start
-(tests/integration/intake/test_authorization_matrix.py checks every route by role).
+Each feature declares the rules of its routes beside them (its `__init__.py`) and
+registers them with `include()`. The rule of a route names the roles that may call it (the
+rows they then see are limited by services/intake/access/scope.py) and the kind of record
+it touches, which the audit trail records. A route without a rule answers 403 to everyone,
+and create_app refuses to start (tests/integration/intake/test_authorization_matrix.py
+checks every route by role).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from fastapi import APIRouter, FastAPI, Request
@@ -47,80 +50,17 @@ def allow(*roles: str, audit: str | None = None, page: bool = False) -> Rule:
 PUBLIC = Rule(frozenset(), public=True)
 API = "/api/v1"
 
-RULES: dict[str, Rule] = {
-    # Health, metrics and reference data hold nothing personal.
-    "GET /healthz": PUBLIC,
-    "GET /readyz": PUBLIC,
-    "GET /metrics": PUBLIC,
-    f"GET {API}/categories": PUBLIC,
-    f"GET {API}/regions/{{code}}": PUBLIC,
-    # The signed link in a coordinator's message is its own credential.
-    f"GET {API}/act/{{token}}": PUBLIC,
-    f"POST {API}/act/{{token}}": PUBLIC,
-    # Signing in.
-    f"POST {API}/auth/token": PUBLIC,
-    f"GET {API}/auth/me": Rule(EVERYONE),
-    "GET /masuk": PUBLIC,
-    "POST /masuk": PUBLIC,
-    "POST /keluar": PUBLIC,
-    # Referrals and cases.
-    f"POST {API}/referrals": allow(CW, SV, audit="case"),
-    f"GET {API}/cases/{{case_ref}}": allow(CW, CO, SV, AD, audit="case"),
-    f"GET {API}/cases/{{case_ref}}/routing": allow(CW, CO, SV, AD, audit="case"),
-    # Working the tasks.
-    f"GET {API}/inbox": allow(CO, audit="referral"),
-    f"POST {API}/referrals/{{referral_id}}/actions/{{action}}": allow(CW, CO, SV, audit="referral"),
-    f"POST {API}/referrals/{{referral_id}}/notes": allow(CW, CO, SV, audit="referral"),
-    f"POST {API}/referrals/{{referral_id}}/onward": allow(CO, audit="referral"),
-    # Supervision.
-    f"GET {API}/referrals/unassigned": allow(SV, AD, audit="referral"),
-    f"GET {API}/notifications/dead": allow(SV, AD, audit="notification"),
-    f"POST {API}/notifications/{{notification_id}}/replay": allow(SV, AD, audit="notification"),
-    f"POST {API}/routing/simulate": allow(SV, AD),
-    f"GET {API}/routing/rules": allow(SV, AD),
-    f"GET {API}/routing/rules/versions": allow(SV, AD),
-    f"PUT {API}/routing/rules": allow(AD),
-    # CSR partners: needs without identities.
-    f"GET {API}/needs": allow(CSR, SV, AD, audit="need"),
-    f"GET {API}/cases": allow(CW, CO, SV, AD, audit="case"),
-    f"GET {API}/inbox/stream": allow(CO, SV),
-    f"GET {API}/me/notification-preferences": allow(CO),
-    f"PUT {API}/me/notification-preferences": allow(CO),
-    # The supervisors' dashboard: counts and durations, no person in them.
-    **{
-        f"GET {API}/dashboard/{widget}": allow(SV, AD)
-        for widget in (
-            "summary",
-            "open-tasks",
-            "resolution-times",
-            "breaches",
-            "decline-reasons",
-            "backlog",
-        )
-    },
-    # The web pages (services/intake/web).
-    "GET /": allow(*EVERYONE, page=True),
-    "GET /rujukan/baru": allow(CW, SV, page=True),
-    "POST /rujukan/baru": allow(CW, SV, page=True, audit="case"),
-    "GET /rujukan": allow(CW, SV, page=True, audit="case"),
-    "GET /kasus/{case_id}": allow(CW, CO, SV, AD, page=True, audit="case"),
-    "POST /kasus/{case_id}/tugas/{referral_id}/{action}": allow(
-        CW, CO, SV, page=True, audit="referral"
-    ),
-    "GET /kotak-masuk": allow(CO, page=True, audit="referral"),
-    "GET /kotak-masuk/daftar": allow(CO, page=True, audit="referral"),
-    "GET /dasbor": allow(SV, AD, page=True),
-    "GET /dasbor/antrean.csv": allow(SV, AD, page=True, audit="referral"),
-    "GET /dasbor/notifikasi-gagal.csv": allow(SV, AD, page=True, audit="notification"),
-    # Administration.
-    f"POST {API}/admin/subject-access": allow(AD, audit="person"),
-    f"GET {API}/admin/audit": allow(AD, audit="audit"),
-}
+# Every route's rule, keyed "METHOD /full/path", as each feature registers it with its
+# routes (its install(app) calls include() below with a table beside its routes).
+RULES: dict[str, Rule] = {}
 
 
-def include(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:
-    """Include a router, remembering each route's full template: FastAPI hands the route
-    to the request under its own path, without the prefix it was included with."""
+def include(
+    app: FastAPI, router: APIRouter, *, rules: Mapping[str, Rule], prefix: str = ""
+) -> None:
+    """Include a router with the access rules of its routes, remembering each route's full
+    template: FastAPI hands the route to the request under its own path, without the
+    prefix it was included with. A route the table does not cover refuses the start."""
     app.include_router(router, prefix=prefix)
     templates: dict[int, tuple[APIRoute, str]] = app.state.__dict__.setdefault(
         "route_templates", {}
@@ -128,6 +68,12 @@ def include(app: FastAPI, router: APIRouter, *, prefix: str = "") -> None:
     for route in router.routes:
         if isinstance(route, APIRoute):
             templates[id(route)] = (route, prefix + route.path)
+            for method in route.methods or ():
+                name = key(method, prefix + route.path)
+                if name not in rules:
+                    raise RuntimeError(f"{name} has no access rule beside its routes")
+                if RULES.setdefault(name, rules[name]) != rules[name]:
+                    raise RuntimeError(f"{name} has two different access rules")
 
 
 def api_routes(app: FastAPI) -> list[tuple[APIRoute, str]]:
@@ -172,9 +118,7 @@ def check(app: FastAPI) -> None:
     does not pass the text guard."""
     missing = routes_without_rules(app)
     if missing:
-        raise RuntimeError(
-            f"routes without an access rule in services/intake/access/policy.py: {missing}"
-        )
+        raise RuntimeError(f"routes without an access rule: {missing}")
     unguarded = textguard.routes_not_guarded(route for route, _ in api_routes(app))
     if unguarded:
         raise RuntimeError(f"routes not built with textguard.GuardedRoute: {unguarded}")

@@ -22,9 +22,9 @@ import uuid
 from sqlalchemy import ColumnElement, Select, and_, event, false, or_, select, true
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
-from shared.casework.workflow import Actor
 from shared.domain import pillars
 from shared.domain.access import Relation, Role
+from shared.domain.actor import Actor
 from shared.models import Case, CaseEvent, Notification, Referral, ReferralOffer
 
 _ACTOR = "sekber_actor"

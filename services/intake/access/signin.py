@@ -17,9 +17,9 @@ from services.intake.edge import correlation, textguard
 from shared.accounts import audit, sessions, tokens, users
 from shared.accounts.principal import actor_of
 from shared.accounts.sessions import SessionCheck
-from shared.casework.workflow import Actor
 from shared.config import Settings
 from shared.db import UowFactory
+from shared.domain.actor import Actor
 
 
 class TooManyAttempts(Exception):

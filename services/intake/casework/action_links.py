@@ -16,6 +16,7 @@ from services.intake.casework.service import named
 from shared.casework import action_links as actionlinks
 from shared.casework import workflow
 from shared.db import UowFactory
+from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy
 from shared.domain.lifecycle import Action, Reason, State, TransitionError
 from shared.models import Case, Category, Referral, ReferralOffer, Region
@@ -69,7 +70,7 @@ def perform(
                     reason=(reason or Reason.OTHER) if action is Action.REJECT else None,
                     note="via tautan di pesan" if action is Action.REJECT else None,
                 ),
-                actor=named(session, workflow.Actor("coordinator", str(link.coordinator_id), "")),
+                actor=named(session, Actor("coordinator", str(link.coordinator_id), "")),
                 now=now,
                 policy=policy,
             )

@@ -34,6 +34,7 @@ from services.intake.web import i18n
 from services.intake.web.render import cross_site, forbidden, language, not_found, page
 from shared.casework import workflow
 from shared.domain import access, pillars
+from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy
 from shared.domain.lifecycle import Action, Outcome, Reason, TransitionError
 from shared.domain.routing.facts import Care
@@ -61,7 +62,7 @@ NEEDS_REASON = ("reject", "hold", "fail", "cancel")
 def _case_page(
     request: Request,
     session: Session,
-    actor: workflow.Actor,
+    actor: Actor,
     case: Case,
     *,
     policy: DeadlinePolicy,
@@ -124,7 +125,7 @@ def _case_page(
     )
 
 
-def _visible_case(session: Session, actor: workflow.Actor, case_id: uuid.UUID) -> Case | None:
+def _visible_case(session: Session, actor: Actor, case_id: uuid.UUID) -> Case | None:
     case = session.get(Case, case_id)
     if case is None or not case_list.may_see(session, actor, case.id):
         return None

@@ -12,6 +12,7 @@ from services.intake.casework import views as task_views
 from services.intake.casework.schemas import NoteRead, OnwardCreated, TaskRead
 from shared.casework import onward, workflow
 from shared.db import UowFactory
+from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy
 from shared.domain.routing.facts import Care
 from shared.models import Case, CaseEvent, Coordinator, Referral
@@ -23,7 +24,7 @@ def act(
     referral_id: uuid.UUID,
     expected_version: int,
     change: workflow.Change,
-    actor: workflow.Actor,
+    actor: Actor,
     now: datetime,
     policy: DeadlinePolicy,
 ) -> TaskRead:
@@ -48,7 +49,7 @@ def add_note(
     *,
     uow_factory: UowFactory,
     referral_id: uuid.UUID,
-    actor: workflow.Actor,
+    actor: Actor,
     text: str,
     now: datetime,
 ) -> NoteRead:
@@ -79,7 +80,7 @@ def refer_onward(
     *,
     uow_factory: UowFactory,
     parent_id: uuid.UUID,
-    actor: workflow.Actor,
+    actor: Actor,
     pillar: str,
     purpose: str,
     care: Care,
@@ -110,10 +111,10 @@ def refer_onward(
     return created
 
 
-def named(session: Session, actor: workflow.Actor) -> workflow.Actor:
+def named(session: Session, actor: Actor) -> Actor:
     """The actor with a name for the timeline: as given, a coordinator's from the
     directory, or else the label."""
     if actor.name:
         return actor
     coordinator = session.get(Coordinator, actor.coordinator_id) if actor.coordinator_id else None
-    return workflow.Actor(actor.kind, actor.id, coordinator.name if coordinator else actor.label)
+    return Actor(actor.kind, actor.id, coordinator.name if coordinator else actor.label)

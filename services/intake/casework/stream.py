@@ -27,7 +27,7 @@ from redis.exceptions import RedisError
 from services.intake.deps import ActorDep, SettingsDep
 from services.intake.edge.errors import refused
 from services.intake.edge.textguard import GuardedRoute
-from shared.casework.workflow import Actor
+from shared.domain.actor import Actor
 from shared.notifications.inbox_feed import SUPERVISORS, InboxItem, channel_name
 
 log = logging.getLogger(__name__)

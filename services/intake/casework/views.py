@@ -17,6 +17,7 @@ from services.intake.referrals.schemas import CategoryRead, CoordinatorRead, Pla
 from services.intake.routing_admin.schemas import Purpose
 from shared.casework import workflow
 from shared.domain import lifecycle, pillars
+from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy
 from shared.domain.lifecycle import Role, State, TransitionError
 from shared.domain.urgency import Urgency
@@ -86,7 +87,7 @@ def task_view(
     session: Session,
     referral: Referral,
     *,
-    actor: workflow.Actor,
+    actor: Actor,
     policy: DeadlinePolicy,
     now: datetime,
 ) -> TaskRead:

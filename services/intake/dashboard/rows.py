@@ -25,8 +25,8 @@ from services.intake.dashboard.sql import Filters, case_conditions, task_conditi
 from services.intake.referrals.case_list import CaseListItem
 from services.intake.routing_admin import views as routing_views
 from services.intake.routing_admin.schemas import UnassignedReferralRead
-from shared.casework.workflow import Actor
 from shared.domain import categories, pillars, regions
+from shared.domain.actor import Actor
 from shared.domain.urgency import Urgency
 from shared.models import Case, Notification, Referral, Region
 

@@ -15,10 +15,6 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import compile_path
 
 from services.intake.edge import correlation
-from services.intake.referrals.service import IdempotencyConflict, InvalidReferral
-from shared.casework.workflow import NotFound, StaleVersion
-from shared.domain.lifecycle import TransitionError
-from shared.routing.rulestore import RuleSetError, RuleVersionTaken
 from shared.runtime import logcontext
 
 log = logging.getLogger(__name__)
@@ -59,11 +55,11 @@ def problem(status: int, errors: list[dict[str, Any]]) -> JSONResponse:
 def refused(status: int, loc: list[str], msg: str, kind: str) -> HTTPException:
     """An HTTPException whose body has the same shape as every other 4xx."""
     return HTTPException(
-        status, detail=[{"field": _field(loc), "loc": loc, "msg": msg, "type": kind}]
+        status, detail=[{"field": field_of(loc), "loc": loc, "msg": msg, "type": kind}]
     )
 
 
-def _field(loc: tuple[Any, ...] | list[Any]) -> str:
+def field_of(loc: tuple[Any, ...] | list[Any]) -> str:
     parts = [str(p) for p in loc if p not in ("body", "header", "query", "path")]
     return ".".join(parts) or "body"
 
@@ -76,74 +72,10 @@ async def _validation(_request: Request, exc: Exception) -> JSONResponse:
 def validation_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     errors = [
         # "input" is left out on purpose: it would echo personal data back.
-        {"field": _field(e["loc"]), "loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+        {"field": field_of(e["loc"]), "loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
         for e in exc.errors()
     ]
     return errors
-
-
-async def _invalid_referral(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, InvalidReferral)
-    loc = ["body", *exc.field]
-    error = {"field": _field(loc), "loc": loc, "msg": str(exc), "type": exc.kind}
-    return problem(exc.status, [error])
-
-
-async def _idempotency_conflict(_request: Request, exc: Exception) -> JSONResponse:
-    loc = ["header", "Idempotency-Key"]
-    return problem(
-        409, [{"field": "Idempotency-Key", "loc": loc, "msg": str(exc), "type": "conflict"}]
-    )
-
-
-async def _invalid_rules(_request: Request, exc: Exception) -> JSONResponse:
-    # The message names the line and the reason (RuleSetError's contract).
-    loc = ["body", "rules"]
-    return problem(422, [{"field": "rules", "loc": loc, "msg": str(exc), "type": "invalid_rules"}])
-
-
-async def _version_taken(_request: Request, exc: Exception) -> JSONResponse:
-    loc = ["body", "rules", "version"]
-    return problem(
-        409, [{"field": "rules.version", "loc": loc, "msg": str(exc), "type": "conflict"}]
-    )
-
-
-_TRANSITION_STATUS = {"forbidden": 403, "conflict": 409, "invalid": 422}
-# Where the refused part of the request was: who acts comes from the credentials, what to
-# do from the path, the rest from the body.
-_TRANSITION_LOC = {
-    "role": ["header", "Authorization"],
-    "actor": ["header", "Authorization"],
-    "action": ["path", "action"],
-    "referral_id": ["path", "referral_id"],
-}
-
-
-async def _transition(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, TransitionError)
-    loc = _TRANSITION_LOC.get(exc.field, ["body", exc.field])
-    status = _TRANSITION_STATUS.get(exc.kind, 422)
-    return problem(status, [{"field": exc.field, "loc": loc, "msg": str(exc), "type": exc.kind}])
-
-
-async def _stale(_request: Request, exc: Exception) -> JSONResponse:
-    assert isinstance(exc, StaleVersion)
-    error = {
-        "field": "version",
-        "loc": ["body", "version"],
-        "msg": str(exc),
-        "type": "stale",
-        "current_version": exc.current,
-    }
-    return problem(409, [error])
-
-
-async def _not_found(_request: Request, exc: Exception) -> JSONResponse:
-    loc = ["path", "referral_id"]
-    return problem(
-        404, [{"field": "referral_id", "loc": loc, "msg": str(exc), "type": "not_found"}]
-    )
 
 
 async def _database_unavailable(request: Request, exc: Exception) -> JSONResponse:
@@ -217,13 +149,6 @@ def _route_methods(route: Any, path: str, prefix: str) -> set[str]:
 def install(app: FastAPI) -> None:
     app.add_exception_handler(StarletteHTTPException, _http)
     app.add_exception_handler(RequestValidationError, _validation)
-    app.add_exception_handler(InvalidReferral, _invalid_referral)
-    app.add_exception_handler(IdempotencyConflict, _idempotency_conflict)
-    app.add_exception_handler(RuleSetError, _invalid_rules)
-    app.add_exception_handler(RuleVersionTaken, _version_taken)
-    app.add_exception_handler(TransitionError, _transition)
-    app.add_exception_handler(StaleVersion, _stale)
-    app.add_exception_handler(NotFound, _not_found)
     app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(InterfaceError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)

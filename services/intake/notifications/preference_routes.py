@@ -18,7 +18,7 @@ from services.intake.notifications.preference_schemas import (
     NotificationPreferencesWrite,
     PreferenceSwitch,
 )
-from shared.casework.workflow import Actor
+from shared.domain.actor import Actor
 from shared.domain.notice import INAPP, Preferences
 from shared.notifications import preferences
 

@@ -1,0 +1,30 @@
+"""Referrals and cases: submitting one (API and form), reading a case, the lists of cases,
+and needs without identities for CSR partners."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+from services.intake.access import policy
+from services.intake.access.policy import AD, API, CO, CSR, CW, EVERYONE, SV, allow
+from services.intake.referrals import case_routes, errors, list_routes, needs_routes, pages, routes
+
+RULES = {
+    f"POST {API}/referrals": allow(CW, SV, audit="case"),
+    f"GET {API}/cases/{{case_ref}}": allow(CW, CO, SV, AD, audit="case"),
+    f"GET {API}/cases": allow(CW, CO, SV, AD, audit="case"),
+    # CSR partners: needs without identities.
+    f"GET {API}/needs": allow(CSR, SV, AD, audit="need"),
+    "GET /": allow(*EVERYONE, page=True),
+    "GET /rujukan/baru": allow(CW, SV, page=True),
+    "POST /rujukan/baru": allow(CW, SV, page=True, audit="case"),
+    "GET /rujukan": allow(CW, SV, page=True, audit="case"),
+}
+
+
+def install(app: FastAPI) -> None:
+    """Register the feature's routes with their access rules and the answers to its refusals."""
+    for router in (routes.router, case_routes.router, needs_routes.router, list_routes.router):
+        policy.include(app, router, prefix=API, rules=RULES)
+    policy.include(app, pages.router, rules=RULES)
+    errors.install(app)

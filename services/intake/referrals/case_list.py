@@ -13,7 +13,7 @@ from sqlalchemy import ColumnElement, and_, or_, select
 from sqlalchemy.orm import Session
 
 from services.intake.access import scope
-from shared.casework.workflow import Actor
+from shared.domain.actor import Actor
 from shared.models import Case, Region
 
 LIST_MAX = 100

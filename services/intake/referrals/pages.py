@@ -18,8 +18,8 @@ from services.intake.referrals import views as queries
 from services.intake.referrals.schemas import RegionRead
 from services.intake.web import i18n
 from services.intake.web.render import cross_site, forbidden, language, page
-from shared.casework.workflow import Actor
 from shared.domain import categories, regions
+from shared.domain.actor import Actor
 from shared.domain.urgency import Urgency
 
 router = APIRouter(route_class=GuardedRoute, include_in_schema=False)

@@ -3,9 +3,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from typing import Annotated
 
-from services.intake.deps import ActorDep, RulesTextDep, SessionDep, UowFactoryDep
+from fastapi import APIRouter, Depends, Request, Response
+
+from services.intake.deps import ActorDep, SessionDep, UowFactoryDep
+from services.intake.edge.errors import refused
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.routing_admin import rules as ruleadmin
 from services.intake.routing_admin.schemas import (
@@ -18,6 +21,34 @@ from services.intake.routing_admin.schemas import (
 router = APIRouter(route_class=GuardedRoute, prefix="/routing/rules", tags=["routing rules"])
 
 _TOML_BODY = {"schema": {"type": "string", "maxLength": RULES_MAX_BYTES}}
+
+
+RULES_MEDIA_TYPES = ("application/toml", "text/plain", "application/octet-stream")
+
+
+async def read_rules_text(request: Request) -> str:
+    """The raw request body as a TOML rule set: UTF-8 text of at most 256 KiB."""
+    media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media_type not in RULES_MEDIA_TYPES:
+        raise refused(
+            415,
+            ["header", "Content-Type"],
+            f"send the rules as {', '.join(RULES_MEDIA_TYPES)}",
+            "unsupported_media_type",
+        )
+    body = await request.body()
+    if len(body) > RULES_MAX_BYTES:
+        raise refused(413, ["body"], f"rules larger than {RULES_MAX_BYTES} bytes", "too_large")
+    try:
+        return body.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise refused(
+            422, ["body", "rules"], f"not UTF-8 text (byte {exc.start})", "invalid_rules"
+        ) from None
+    # The rule set's own parser applies the free-text rule, naming the line.
+
+
+RulesTextDep = Annotated[str, Depends(read_rules_text)]
 
 
 @router.get("", response_model=RuleSetRead)

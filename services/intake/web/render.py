@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from services.intake.web import i18n
-from shared.casework.workflow import Actor
+from shared.domain.actor import Actor
 
 HERE = Path(__file__).parent
 LANG_COOKIE = "sekber_lang"

@@ -10,8 +10,8 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from services.intake.referrals import case_list
-from shared.casework.workflow import Actor
 from shared.db import UowFactory
+from shared.domain.actor import Actor
 from shared.models import Region
 from tests.integration.factories import add_coordinator, route
 from tests.integration.intake.conftest import ANONYMOUS, referral

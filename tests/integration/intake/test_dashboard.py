@@ -31,8 +31,8 @@ from sqlalchemy import select
 from services.intake.dashboard import queries
 from services.intake.dashboard.measures import Bucket
 from services.intake.dashboard.routes import dashboard_filters
-from shared.casework.workflow import Actor
 from shared.db import UowFactory
+from shared.domain.actor import Actor
 from shared.models import Case, Notification, Referral
 from tests.integration.factories import add_coordinator
 from tests.support.auth import headers_for

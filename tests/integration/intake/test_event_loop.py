@@ -19,7 +19,7 @@ REALLY_ASYNC = {
     "services.intake.casework.stream.inbox_stream",
     # Read the request body (awaiting the ASGI receive channel) and nothing else.
     "services.intake.deps.read_body",
-    "services.intake.deps.read_rules_text",
+    "services.intake.routing_admin.rules_routes.read_rules_text",
     "services.intake.access.signin.form_fields",
 }
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from shared.casework import workflow
 from shared.db import UowFactory
 from shared.domain import deadlines
+from shared.domain.actor import Actor
 from shared.domain.lifecycle import Action, Outcome, Reason, State
 from shared.domain.tracking import new_tracking_code
 from shared.events import Envelope, Event
@@ -145,7 +146,7 @@ def act(
             referral_id=referral_id,
             expected_version=version,
             change=workflow.Change(action, reason=reason, outcome=outcome),
-            actor=workflow.Actor("coordinator", str(by), "Koordinator"),
+            actor=Actor("coordinator", str(by), "Koordinator"),
             now=NOW,
             policy=deadlines.load(),
         )

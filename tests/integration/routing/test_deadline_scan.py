@@ -20,10 +20,11 @@ from services.intake.referrals.service import submit_referral
 from services.routing import handlers
 from shared.casework import deadline_scan
 from shared.casework.deadline_scan import scan_deadlines
-from shared.casework.workflow import Actor, Change, act
+from shared.casework.workflow import Change, act
 from shared.db import UowFactory
 from shared.domain import deadline_actions as watch
 from shared.domain import deadlines
+from shared.domain.actor import Actor
 from shared.domain.lifecycle import Action, Outcome
 from shared.domain.urgency import Urgency
 from shared.events import Envelope

@@ -3,7 +3,7 @@ settings and worker arguments) on a Redis of the test's own, really killed:
 
 - a worker holding a message when Redis is killed reconnects to the restarted Redis and
   carries on, with both of Sekber's pools, and the message it held is done, not lost
-  (without shared.runtime.broker_transport, kombu 5.7.0 stopped the prefork worker at every such
+  (without shared.bus.transport, kombu 5.7.0 stopped the prefork worker at every such
   kill, "Unrecoverable error: AttributeError ... 'hostname'", and the threads one at some);
 - a worker alive but no longer consuming while messages wait stops itself (exit code 1);
 - a restore lock left in Redis by a crash does not hold redelivery past the visibility

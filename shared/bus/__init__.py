@@ -13,9 +13,9 @@ from typing import Any
 
 from celery import Celery
 
+from shared.bus import transport as broker_transport
 from shared.config import Settings
 from shared.events import Envelope
-from shared.runtime import broker_transport
 
 QUEUE_ROUTING = "sekber.routing"
 QUEUE_NOTIFY = "sekber.notify"
