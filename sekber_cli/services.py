@@ -93,7 +93,7 @@ def relay() -> None:
     """The outbox relay and reconciliation sweep."""
     from shared import bus
     from shared.db import uow_factory_for
-    from shared.outbox import store as outbox
+    from shared.outbox import relay as outbox
     from shared.runtime import heartbeat
     from shared.runtime import metrics as worker_metrics
 

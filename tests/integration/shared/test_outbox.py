@@ -20,7 +20,7 @@ from shared.config import Settings
 from shared.db import UowFactory
 from shared.models import Case, OutboxEvent
 from shared.models.base import utcnow
-from shared.outbox import store as outbox
+from shared.outbox import relay as outbox
 from shared.runtime import metrics as worker_metrics
 from tests.integration.factories import submit
 

@@ -13,7 +13,8 @@ from shared.db import UowFactory
 from shared.events import ReferralAssigned
 from shared.models import OutboxEvent, ProcessedEvent
 from shared.models.base import utcnow
-from shared.outbox import store as outbox
+from shared.outbox import relay as outbox
+from shared.outbox.store import add_event
 
 
 def staged(uow_factory: UowFactory, *, published_ago: timedelta, republished: int = 0) -> uuid.UUID:
@@ -26,7 +27,7 @@ def staged(uow_factory: UowFactory, *, published_ago: timedelta, republished: in
         coordinator_id=uuid.uuid4(),
     )
     with uow_factory() as uow:
-        envelope = outbox.add_event(uow.session, event, correlation_id="sweep-test")
+        envelope = add_event(uow.session, event, correlation_id="sweep-test")
         uow.session.flush()
         uow.session.execute(
             update(OutboxEvent)

@@ -15,7 +15,8 @@ from sqlalchemy import delete
 from shared.db import UowFactory
 from shared.events import Event
 from shared.models import OutboxEvent
-from shared.outbox import store as outbox
+from shared.outbox import relay as outbox
+from shared.outbox.store import add_event
 
 
 class WakeupProbe(Event):
@@ -34,7 +35,7 @@ def wakeup(database_url: str) -> Iterator[outbox.Wakeup]:
 
 def stage_probe(uow_factory: UowFactory, *, commit: bool) -> uuid.UUID:
     with uow_factory() as uow:
-        envelope = outbox.add_event(uow.session, WakeupProbe(), correlation_id="wakeup-test")
+        envelope = add_event(uow.session, WakeupProbe(), correlation_id="wakeup-test")
         uow.session.flush()
         if commit:
             uow.commit()
