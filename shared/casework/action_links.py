@@ -152,7 +152,7 @@ class Issuer:
             version=version,
             expires_at=now + self.lifetime,
         )
-        return f"{base_url.rstrip('/')}/api/v1/act/{token}"
+        return f"{base_url.rstrip('/')}/aksi/{token}"
 
 
 def issuer_for(settings: Settings) -> Issuer:

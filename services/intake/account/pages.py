@@ -3,7 +3,6 @@ session cookie the pages are served with, and /keluar clears it."""
 
 from __future__ import annotations
 
-from html import escape
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
@@ -13,6 +12,7 @@ from services.intake.access import signin
 from services.intake.access.auth import SESSION_COOKIE
 from services.intake.access.ratelimit import ThrottleUnavailable
 from services.intake.edge.textguard import GuardedRoute
+from services.intake.web import render
 from services.intake.web.render import cross_site
 from shared.accounts import users
 
@@ -82,10 +82,8 @@ def sign_out(request: Request) -> Response:
     """Sign out: the session ends on the server, not only in this browser. Like every
     form, it must come from Sekber's own pages."""
     if cross_site(request):
-        return HTMLResponse(
-            '<!doctype html><title>403</title><p>Ditolak <span lang="en">(Refused)</span>',
-            status_code=403,
-        )
+        page = render.env.get_template("refused.html").render(status=403)
+        return HTMLResponse(page, status_code=403)
     signin.sign_out(request)
     response = RedirectResponse("/masuk", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
@@ -93,27 +91,6 @@ def sign_out(request: Request) -> Response:
 
 
 def _page(next_path: str, username: str = "", status: int | None = None) -> str:
-    error = ""
-    if status in _MESSAGES:
-        id_text, en_text = _MESSAGES[status]
-        error = (
-            f'<p role="alert" id="galat">{escape(id_text)} <span lang="en">({escape(en_text)})'
-            "</span></p>"
-        )
-    described = ' aria-describedby="galat"' if error else ""
-    return (
-        '<!doctype html><html lang="id"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="stylesheet" href="/static/sekber.css">'
-        "<title>Masuk - Sekber Jatim</title></head><body><main>"
-        '<h1>Masuk ke Sekber <span lang="en">(Sign in)</span></h1>'
-        f'{error}<form method="post" action="/masuk">'
-        f'<input type="hidden" name="next" value="{escape(next_path)}">'
-        '<p><label for="username">Nama pengguna <span lang="en">(Username)</span></label><br>'
-        f'<input id="username" name="username" autocomplete="username" required maxlength="80"'
-        f' value="{escape(username)}"{described}></p>'
-        '<p><label for="password">Kata sandi <span lang="en">(Password)</span></label><br>'
-        '<input id="password" name="password" type="password" autocomplete="current-password"'
-        ' required maxlength="128"></p>'
-        '<p><button type="submit">Masuk</button></p></form></main></body></html>'
+    return render.env.get_template("signin.html").render(
+        next_path=next_path, username=username, message=_MESSAGES.get(status or 0)
     )

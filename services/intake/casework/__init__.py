@@ -24,6 +24,8 @@ RULES = {
     f"POST {API}/referrals/{{referral_id}}/notes": allow(CW, CO, SV, audit="referral"),
     f"POST {API}/referrals/{{referral_id}}/onward": allow(CO, audit="referral"),
     # The signed link in a coordinator's message is its own credential.
+    "GET /aksi/{token}": PUBLIC,
+    "POST /aksi/{token}": PUBLIC,
     f"GET {API}/act/{{token}}": PUBLIC,
     f"POST {API}/act/{{token}}": PUBLIC,
     "GET /kasus/{case_id}": allow(CW, CO, SV, AD, page=True, audit="case"),
@@ -37,8 +39,8 @@ RULES = {
 
 def install(app: FastAPI) -> None:
     """Register the feature's routes with their access rules and the answers to its refusals."""
-    for router in (inbox_routes.router, routes.router, act_routes.router, stream.router):
+    for router in (inbox_routes.router, routes.router, act_routes.legacy, stream.router):
         policy.include(app, router, prefix=API, rules=RULES)
-    for router in (case_page.router, inbox_page.router):
+    for router in (case_page.router, inbox_page.router, act_routes.router):
         policy.include(app, router, rules=RULES)
     errors.install(app)

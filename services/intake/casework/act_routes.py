@@ -1,7 +1,8 @@
 """Signed action links from a coordinator's message: look (GET), then act (POST).
 
-Answers are HTML pages, since a person follows the link in a browser: 400 for a link
-Sekber did not issue, 410 for one used or expired, 409 when the task moved on.
+Answers are HTML pages at /aksi/{token}, since a person follows the link in a browser:
+400 for a link Sekber did not issue, 410 for one used or expired, 409 when the task moved
+on. /api/v1/act/{token}, where earlier messages pointed, redirects there.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Path
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 
 from services.intake.casework import action_links, action_pages
 from services.intake.deps import BodyDep, DeadlinePolicyDep, NowDep, SettingsDep, UowFactoryDep
@@ -20,7 +21,10 @@ from shared.casework import action_links as actionlinks
 from shared.casework import workflow
 from shared.domain.lifecycle import Reason
 
-router = APIRouter(route_class=GuardedRoute, prefix="/act", tags=["action links"])
+# The pages a person opens from a message: outside /api/v1, which answers JSON only.
+router = APIRouter(route_class=GuardedRoute, prefix="/aksi", include_in_schema=False)
+# Links sent before the pages moved to /aksi keep working until they expire.
+legacy = APIRouter(route_class=GuardedRoute, prefix="/act", include_in_schema=False)
 
 Token = Annotated[str, Path(max_length=200, description="The signed token from the message")]
 # The token is a credential: never in a Referer header, a cache or a search index.
@@ -69,6 +73,14 @@ _PAGES: dict[int | str, dict[str, Any]] = {
     status: {"description": title, "content": {"text/html": {}}}
     for status, (title, _) in action_pages.REFUSALS.items()
 }
+
+
+@legacy.get("/{token}")
+@legacy.post("/{token}")
+def moved(token: Token) -> RedirectResponse:
+    """An action link of the earlier form: the same page, at its new address (307 keeps
+    the method and the form)."""
+    return RedirectResponse(f"/aksi/{token}", status_code=307, headers=_HEADERS)
 
 
 @router.get("/{token}", response_class=HTMLResponse, responses=_PAGES)

@@ -6,9 +6,8 @@ the link may not be the coordinator (a forwarded mail), so no name, NIK or conta
 
 from __future__ import annotations
 
-from html import escape
-
 from services.intake.casework.action_links import Asked
+from services.intake.web import render
 from shared.domain.lifecycle import Reason
 
 _VERB = {"accept": "Terima", "reject": "Tolak"}
@@ -39,47 +38,28 @@ REFUSALS = {
 
 def confirm(asked: Asked) -> str:
     verb = _VERB[asked.action]
-    reasons = ""
-    if asked.action == "reject":
-        options = "".join(
-            f'<option value="{r.value}">{escape(label)}</option>'
-            for r, label in DECLINE_REASONS.items()
-        )
-        reasons = f'<p><label>Alasan <select name="reason">{options}</select></label></p>'
+    reasons = (
+        [(r.value, label) for r, label in DECLINE_REASONS.items()]
+        if asked.action == "reject"
+        else []
+    )
     return _page(
         f"{verb} tugas {asked.tracking_code}",
-        f'{_facts(asked)}<form method="post">{reasons}'
-        f'<p><button type="submit">{escape(verb)} tugas ini</button></p></form>',
+        kind="confirm",
+        asked=asked,
+        verb=verb,
+        reasons=reasons,
     )
 
 
 def done(asked: Asked) -> str:
-    return _page(
-        f"Tugas {_DONE[asked.action]}",
-        f"{_facts(asked)}<p>Terima kasih. Tugas {escape(asked.tracking_code)} telah "
-        f"{_DONE[asked.action]}.</p>",
-    )
+    return _page(f"Tugas {_DONE[asked.action]}", kind="done", asked=asked, done=_DONE[asked.action])
 
 
 def refusal(status: int) -> str:
     title, text = REFUSALS[status]
-    return _page(title, f"<p>{escape(text)}</p>")
+    return _page(title, kind="refusal", text=text)
 
 
-def _facts(asked: Asked) -> str:
-    return (
-        "<dl>"
-        f"<dt>Kode kasus</dt><dd>{escape(asked.tracking_code)}</dd>"
-        f"<dt>Kategori</dt><dd>{escape(asked.category)}</dd>"
-        f"<dt>Desa/Kelurahan</dt><dd>{escape(asked.village)}</dd>"
-        "</dl>"
-    )
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        '<!doctype html><html lang="id"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{escape(title)} - Sekber Jatim</title></head>"
-        f"<body><h1>{escape(title)}</h1>{body}</body></html>"
-    )
+def _page(title: str, **context: object) -> str:
+    return render.env.get_template("action.html").render(title=title, **context)

@@ -40,7 +40,7 @@ def link(
         version=version,
         expires_at=utcnow() + expires_in,
     )
-    return f"/api/v1/act/{token}"
+    return f"/aksi/{token}"
 
 
 def assigned_case(uow_factory: UowFactory) -> tuple[scenes.Scene, uuid.UUID]:
@@ -129,7 +129,7 @@ def test_a_forged_or_tampered_link_is_refused_and_changes_nothing(
     forged = link(uow_factory, scene, tksk, "accept", secret="not-the-deployment-secret")
     genuine = link(uow_factory, scene, tksk, "accept")
     tampered = genuine[:-5] + ("A" if genuine[-5] != "A" else "B") + genuine[-4:]
-    for url in (forged, tampered, "/api/v1/act/not-a-token"):
+    for url in (forged, tampered, "/aksi/not-a-token"):
         assert client.get(url).status_code == 400
         assert client.post(url).status_code == 400
     assert referral(uow_factory, scene).status == "requested"
@@ -174,3 +174,17 @@ def test_an_offer_stays_answerable_by_link_after_another_offeree_declines(
             e.kind for e in uow.session.query(CaseEvent).filter(CaseEvent.case_id == scene.case_id)
         ]
     assert "offer_declined" in kinds and "referral_accept" in kinds
+
+
+def test_a_link_of_the_earlier_form_under_the_api_still_works_at_its_new_address(
+    client: TestClient, uow_factory: UowFactory
+) -> None:
+    scene, tksk = assigned_case(uow_factory)
+    old = link(uow_factory, scene, tksk, "accept").replace("/aksi/", "/api/v1/act/")
+
+    moved = client.get(old, follow_redirects=False)
+    assert moved.status_code == 307
+    assert moved.headers["location"] == old.replace("/api/v1/act/", "/aksi/")
+    done = client.post(old)  # the redirect keeps the method
+    assert done.status_code == 200 and "telah diterima" in done.text
+    assert referral(uow_factory, scene).status == "accepted"

@@ -24,7 +24,7 @@ from tests.integration.notify.conftest import BASE_URL, deliver
 SECRET = "notify-action-link-test-secret-of-32-chars"
 DISTRICT = "94.01.01"
 VILLAGE = "94.01.01.1002"  # Kali Bobo, Nabire
-LINK = re.compile(re.escape(BASE_URL) + r"(/api/v1/act/[A-Za-z0-9_-]+)")
+LINK = re.compile(re.escape(BASE_URL) + r"(/aksi/[A-Za-z0-9_-]+)")
 
 
 @pytest.fixture(scope="module")
