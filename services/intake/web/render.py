@@ -110,8 +110,13 @@ def bad_input(request: Request, *, status: int, field: str, msg: str) -> HTMLRes
 
 
 def cross_site(request: Request) -> bool:
-    """A form post sent from another site's page (the browser names it in Origin)."""
+    """A form post sent from another site's page: the browser names it in Origin, or,
+    without Origin, in Referer. A post naming neither is taken as a person's own (an old
+    browser or a script without a cookie of ours)."""
     origin = request.headers.get("origin")
-    if not origin or origin == "null":
-        return origin == "null"
-    return urlsplit(origin).netloc != request.headers.get("host", "")
+    if origin == "null":
+        return True
+    source = origin or request.headers.get("referer")
+    if not source:
+        return False
+    return urlsplit(source).netloc != request.headers.get("host", "")

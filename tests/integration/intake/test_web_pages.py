@@ -226,6 +226,8 @@ def test_a_form_posted_from_another_site_is_refused(client: TestClient) -> None:
 
     assert response.status_code == 403
     assert "Tidak diizinkan" in response.text
+    referred = submit(client, form(), headers={**WORKER, "Referer": "https://evil.example/x"})
+    assert referred.status_code == 403
 
 
 def unroutable_case(client: TestClient, uow_factory: UowFactory, village: str) -> uuid.UUID:
