@@ -4,23 +4,20 @@ channel, quiet hours, and the daily digest of low-urgency alerts. Notify honours
 
 from __future__ import annotations
 
-from typing import Any, get_args
+from typing import Any
 
 from fastapi import APIRouter
 
 from services.intake.deps import ActorDep, SessionDep, UowFactoryDep
 from services.intake.edge.errors import refused
 from services.intake.edge.textguard import GuardedRoute
+from services.intake.notifications import service
 from services.intake.notifications.preference_schemas import (
-    ChannelName,
-    EventType,
     NotificationPreferencesRead,
     NotificationPreferencesWrite,
-    PreferenceSwitch,
 )
 from shared.domain.actor import Actor
-from shared.domain.notice import INAPP, Preferences
-from shared.notifications import preferences
+from shared.domain.notice import INAPP
 
 router = APIRouter(route_class=GuardedRoute, prefix="/me", tags=["notifications"])
 
@@ -42,27 +39,12 @@ def _recipient(actor: Actor) -> str:
     return str(actor.coordinator_id)
 
 
-def _read(prefs: Preferences) -> NotificationPreferencesRead:
-    return NotificationPreferencesRead(
-        preferences=[
-            PreferenceSwitch(
-                event_type=event_type, channel=channel, enabled=prefs.enabled(event_type, channel)
-            )
-            for event_type in get_args(EventType)
-            for channel in get_args(ChannelName)
-        ],
-        quiet_from=prefs.quiet_from,
-        quiet_to=prefs.quiet_to,
-        digest_low_urgency=prefs.digest_low_urgency,
-    )
-
-
 @router.get(
     "/notification-preferences", response_model=NotificationPreferencesRead, responses=_REFUSALS
 )
 def read_preferences(session: SessionDep, actor: ActorDep) -> NotificationPreferencesRead:
     """Everything is on until switched off; no quiet hours; the digest is on."""
-    return _read(preferences.load(session, _recipient(actor)))
+    return service.read_preferences(session, recipient=_recipient(actor))
 
 
 @router.put(
@@ -91,16 +73,11 @@ def write_preferences(
     if (body.quiet_from is None) != (body.quiet_to is None):
         missing = "quiet_to" if body.quiet_to is None else "quiet_from"
         raise refused(422, ["body", missing], "give quiet_from and quiet_to together", "missing")
-    with uow_factory() as uow:
-        saved = preferences.save(
-            uow.session,
-            recipient=recipient,
-            switches=[
-                preferences.Switch(s.event_type, s.channel, s.enabled) for s in body.preferences
-            ],
-            quiet_from=body.quiet_from,
-            quiet_to=body.quiet_to,
-            digest_low_urgency=body.digest_low_urgency,
-        )
-        uow.commit()
-    return _read(saved)
+    return service.save_preferences(
+        uow_factory=uow_factory,
+        recipient=recipient,
+        switches=body.preferences,
+        quiet_from=body.quiet_from,
+        quiet_to=body.quiet_to,
+        digest_low_urgency=body.digest_low_urgency,
+    )

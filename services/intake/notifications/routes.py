@@ -7,10 +7,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Path, Query
 
-from services.intake.access import scope
 from services.intake.deps import ActorDep, CorrelationIdDep, SessionDep, UowFactoryDep
 from services.intake.edge.errors import refused
 from services.intake.edge.textguard import GuardedRoute
+from services.intake.notifications import service
 from services.intake.notifications.schemas import NotificationRead
 from shared.notifications import dead_letters
 
@@ -30,7 +30,7 @@ _REFUSALS: dict[int | str, dict[str, Any]] = {
 @router.get("/dead", response_model=list[NotificationRead])
 def list_dead_notifications(session: SessionDep, limit: Limit = 100) -> list[NotificationRead]:
     """Notifications that ran out of attempts or were refused for good, newest first."""
-    return [NotificationRead.model_validate(n) for n in dead_letters.dead(session, limit=limit)]
+    return service.dead_notifications(session, limit=limit)
 
 
 @router.post(
@@ -47,20 +47,14 @@ def replay_notification(
 ) -> NotificationRead:
     """Send a dead or failed notification again, with the same id (receivers dedupe on it).
     The notify worker picks it up through the outbox."""
-    with uow_factory() as uow:
-        # Only a notification of a case in the actor's jurisdiction is found.
-        scope.bind(uow.session, actor)
-        try:
-            note = dead_letters.replay(
-                uow.session,
-                notification_id=notification_id,
-                actor=actor,
-                correlation_id=correlation_id,
-            )
-        except dead_letters.NotificationNotFound as exc:
-            raise refused(404, ["path", "notification_id"], str(exc), "not_found") from None
-        except dead_letters.NotReplayable as exc:
-            raise refused(409, ["path", "notification_id"], str(exc), "conflict") from None
-        read = NotificationRead.model_validate(note)
-        uow.commit()
-    return read
+    try:
+        return service.replay(
+            uow_factory=uow_factory,
+            notification_id=notification_id,
+            actor=actor,
+            correlation_id=correlation_id,
+        )
+    except dead_letters.NotificationNotFound as exc:
+        raise refused(404, ["path", "notification_id"], str(exc), "not_found") from None
+    except dead_letters.NotReplayable as exc:
+        raise refused(409, ["path", "notification_id"], str(exc), "conflict") from None

@@ -6,7 +6,6 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
 from pydantic import BaseModel, ConfigDict, StringConstraints, model_validator
-from sqlalchemy import select
 
 from services.intake.access.guard import access_of
 from services.intake.deps import ActorDep, DeadlinePolicyDep, NowDep, SessionDep
@@ -14,7 +13,6 @@ from services.intake.edge.errors import refused
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.privacy import subject_access
 from services.intake.referrals.schemas import IsoDate, Name, Nik, OneLine
-from shared.models import AuditEntry
 
 router = APIRouter(route_class=GuardedRoute, prefix="/admin", tags=["administration"])
 
@@ -77,12 +75,4 @@ def read_audit_trail(
         raise refused(
             403, ["header", "Authorization"], "the audit trail is for a national admin", "forbidden"
         )
-    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if object_id:
-        query = query.where(AuditEntry.object_id == object_id)
-    if actor:
-        query = query.where(AuditEntry.actor.startswith(actor))
-    return [
-        subject_access.AuditRead.model_validate(a, from_attributes=True)
-        for a in session.scalars(query)
-    ]
+    return subject_access.audit_trail(session, object_id=object_id, actor=actor, limit=limit)

@@ -67,3 +67,15 @@ def export(
         ],
         accesses=[AuditRead.model_validate(a, from_attributes=True) for a in accesses],
     )
+
+
+def audit_trail(
+    session: Session, *, object_id: str | None, actor: str | None, limit: int
+) -> list[AuditRead]:
+    """The audit trail, newest first: of one record, or of actors whose label starts so."""
+    query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+    if object_id:
+        query = query.where(AuditEntry.object_id == object_id)
+    if actor:
+        query = query.where(AuditEntry.actor.startswith(actor))
+    return [AuditRead.model_validate(a, from_attributes=True) for a in session.scalars(query)]
