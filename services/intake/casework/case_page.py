@@ -3,7 +3,6 @@ the timeline, and the life-cycle actions the reader may take (plain form posts).
 
 from __future__ import annotations
 
-import re
 import uuid
 from datetime import datetime
 from typing import Annotated
@@ -15,8 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.intake.access import scope
-from services.intake.casework import service as casework
-from services.intake.casework import task_forms
+from services.intake.casework import page_actions, task_forms
 from services.intake.casework import views as task_views
 from services.intake.deps import (
     ActorDep,
@@ -36,27 +34,13 @@ from shared.casework import workflow
 from shared.domain import access, pillars
 from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy
-from shared.domain.lifecycle import Action, Outcome, Reason, TransitionError
+from shared.domain.lifecycle import Outcome, Reason, TransitionError
 from shared.domain.routing.facts import Care
 from shared.models import Case, Referral
 
 router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
 
 CaseId = Annotated[uuid.UUID, Path()]
-# What the page offers (reassign and mark-in-error: a supervisor's).
-PAGE_ACTIONS = (
-    "accept",
-    "reject",
-    "start",
-    "hold",
-    "resume",
-    "complete",
-    "fail",
-    "cancel",
-    "reassign",
-    "mark-in-error",
-)
-NEEDS_REASON = ("reject", "hold", "fail", "cancel")
 
 
 def _case_page(
@@ -89,7 +73,7 @@ def _case_page(
                 policy=policy,
                 now=now,
             ).allowed_actions
-            if a.value in PAGE_ACTIONS
+            if a.value in page_actions.PAGE_ACTIONS
         ]
         for r in rows
     }
@@ -116,7 +100,7 @@ def _case_page(
         error=error,
         saved=request.query_params.get("ok", ""),
         created=request.query_params.get("baru") == "1",
-        needs_reason=NEEDS_REASON,
+        needs_reason=page_actions.NEEDS_REASON,
         reasons=[r.value for r in Reason if r is not Reason.NO_RESPONSE],
         outcomes=[o.value for o in Outcome],
         pillar_list=pillars.PILLARS,
@@ -152,13 +136,6 @@ def _form(body: bytes) -> dict[str, str]:
     return {k: v[0].strip() for k, v in data.items() if v}
 
 
-def _version(value: str) -> int:
-    """The task version the form was drawn with: plain ASCII digits only."""
-    if not re.fullmatch(r"[0-9]{1,9}", value) or int(value) < 1:
-        raise TransitionError("invalid", "version", "the form's task version is not a number")
-    return int(value)
-
-
 def _error_key(exc: Exception) -> str:
     if isinstance(exc, workflow.StaleVersion):
         return "err.stale"
@@ -181,57 +158,26 @@ def act_on_task(
     policy: DeadlinePolicyDep,
     now: NowDep,
 ) -> Response:
-    """One action on a task. No session stays open across the write (SQLite would lock)."""
+    """One action on a task, in one unit of work. No session stays open across the write
+    (SQLite would lock)."""
     if cross_site(request):
         return forbidden(request, actor)
-    with uow_factory() as uow:
-        if _visible_case(uow.session, actor, case_id) is None:
-            return not_found(request, actor)
     t = i18n.translator(language(request))
     fields = _form(body)
     try:
-        if action == "onward":
-            casework.refer_onward(
-                uow_factory=uow_factory,
-                parent_id=referral_id,
-                actor=actor,
-                pillar=fields.get("pillar", "").upper(),
-                purpose=fields.get("purpose", ""),
-                care=Care(fields.get("care") or "community"),
-                now=now,
-                max_open_children=request.app.state.settings.onward_max_open_children,
-            )
-        else:
-            if action not in PAGE_ACTIONS:
-                raise TransitionError("conflict", "action", action)
-            if action in NEEDS_REASON and not fields.get("reason"):
-                raise TransitionError("invalid", "reason", "reason")
-            if action == "complete" and not fields.get("outcome"):
-                raise TransitionError("invalid", "outcome", "outcome")
-            target = None
-            if (
-                action == "reassign" and actor.kind == "supervisor"
-            ):  # others: the life cycle refuses
-                with uow_factory() as uow:
-                    case = uow.session.get_one(Case, case_id)
-                    target = task_forms.reassign_target(
-                        uow.session, referral_id, case, fields.get("coordinator_id", "")
-                    )
-            casework.act(
-                uow_factory=uow_factory,
-                referral_id=referral_id,
-                expected_version=_version(fields.get("version", "")),
-                change=workflow.Change(
-                    action=Action(action),
-                    reason=Reason(fields["reason"]) if fields.get("reason") else None,
-                    outcome=Outcome(fields["outcome"]) if fields.get("outcome") else None,
-                    note=fields.get("note") or None,
-                    reassign_to=target,
-                ),
-                actor=actor,
-                now=now,
-                policy=policy,
-            )
+        page_actions.act_on_page(
+            uow_factory=uow_factory,
+            case_id=case_id,
+            referral_id=referral_id,
+            action=action,
+            fields=fields,
+            actor=actor,
+            now=now,
+            policy=policy,
+            max_open_children=request.app.state.settings.onward_max_open_children,
+        )
+    except page_actions.CaseNotVisible:
+        return not_found(request, actor)
     except (TransitionError, workflow.StaleVersion, workflow.NotFound, ValueError) as exc:
         status = 409 if isinstance(exc, workflow.StaleVersion) else 422
         if isinstance(exc, TransitionError) and exc.kind == "forbidden":
