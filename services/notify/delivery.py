@@ -29,8 +29,9 @@ from services.notify.channels.base import (
 from services.notify.context import case_link
 from shared.db import UowFactory
 from shared.domain.notice import RetryPolicy
-from shared.models import Case, CaseEvent, Notification
+from shared.models import Case, Notification
 from shared.models.base import utcnow
+from shared.models.timeline import add_case_event
 
 log = logging.getLogger(__name__)
 DEFAULT_LEASE = timedelta(seconds=60)
@@ -282,16 +283,15 @@ def timeline(session: Session, note: Notification, kind: str) -> None:
     else:
         cases = [note.case_id]
     for case_id in cases:
-        session.add(
-            CaseEvent(
-                case_id=case_id,
-                kind=kind,
-                actor="notify",
-                data={
-                    "channel": note.channel,
-                    "notification_id": str(note.id),
-                    "attempts": note.attempts,
-                    "kind": note.kind,
-                },
-            )
+        add_case_event(
+            session,
+            case_id=case_id,
+            kind=kind,
+            actor="notify",
+            data={
+                "channel": note.channel,
+                "notification_id": str(note.id),
+                "attempts": note.attempts,
+                "kind": note.kind,
+            },
         )

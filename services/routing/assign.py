@@ -13,7 +13,8 @@ from shared.domain.deadlines import DeadlinePolicy
 from shared.domain.lifecycle import State
 from shared.domain.routing.engine import Decision
 from shared.events import Event, ReferralAssigned, ReferralOffered, ReferralUnroutable
-from shared.models import Case, CaseEvent, Coordinator, Referral, ReferralOffer
+from shared.models import Case, Coordinator, Referral, ReferralOffer
+from shared.models.timeline import add_case_event
 from shared.outbox.store import add_event
 
 
@@ -71,20 +72,19 @@ def settle(
         )
         kind = "referral_unroutable"
     add_event(session, event, correlation_id=case.correlation_id)
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind=kind,
-            actor="routing",
-            data={
-                "referral_id": str(referral.id),
-                "pillar": referral.pillar_code,
-                "coordinator_id": str(referral.coordinator_id) if referral.coordinator_id else None,
-                "offered_to": [str(c) for c in offered] if len(offered) > 1 else [],
-                "level": referral.matched_level,
-                "rule_id": referral.rule_id,
-            },
-        )
+    add_case_event(
+        session,
+        case_id=case.id,
+        kind=kind,
+        actor="routing",
+        data={
+            "referral_id": str(referral.id),
+            "pillar": referral.pillar_code,
+            "coordinator_id": str(referral.coordinator_id) if referral.coordinator_id else None,
+            "offered_to": [str(c) for c in offered] if len(offered) > 1 else [],
+            "level": referral.matched_level,
+            "rule_id": referral.rule_id,
+        },
     )
 
 

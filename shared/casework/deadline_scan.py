@@ -30,7 +30,8 @@ from shared.domain.actor import SYSTEM
 from shared.domain.deadlines import DeadlinePolicy, Step
 from shared.domain.lifecycle import Action, Reason, State
 from shared.events import ReferralDeadlineApproaching, ReferralEscalated
-from shared.models import Case, CaseEvent, Referral
+from shared.models import Case, Referral
+from shared.models.timeline import add_case_event
 from shared.outbox.store import add_event
 from shared.runtime.budget import Budget
 
@@ -310,12 +311,11 @@ def _timeline(
     step: str,
     due_at: datetime,
 ) -> None:
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind=kind,
-            actor=SYSTEM.name,
-            occurred_at=now,
-            data={**data, "step": step, "due_at": due_at.isoformat()},
-        )
+    add_case_event(
+        session,
+        case_id=case.id,
+        kind=kind,
+        actor=SYSTEM.name,
+        occurred_at=now,
+        data={**data, "step": step, "due_at": due_at.isoformat()},
     )

@@ -16,7 +16,8 @@ from shared.domain.lifecycle import OPEN, Role, State, TransitionError
 from shared.domain.regions import Level
 from shared.domain.routing.facts import Care
 from shared.events import ReferralRouteRequested
-from shared.models import Case, CaseEvent, Referral
+from shared.models import Case, Referral
+from shared.models.timeline import add_case_event
 from shared.outbox.store import add_event
 
 # Where routing starts looking for the pillar of a task referred onward (DOMAIN.md §3).
@@ -103,20 +104,19 @@ def refer_onward(
     )
     session.add(child)
     session.flush()
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind="referral_onward",
-            actor=actor.name,
-            data={
-                "referral_id": str(child.id),
-                "parent_id": str(parent.id),
-                "from_pillar": parent.pillar_code,
-                "pillar": pillar,
-                "purpose": purpose,
-                "care": care.value,
-            },
-        )
+    add_case_event(
+        session,
+        case_id=case.id,
+        kind="referral_onward",
+        actor=actor.name,
+        data={
+            "referral_id": str(child.id),
+            "parent_id": str(parent.id),
+            "from_pillar": parent.pillar_code,
+            "pillar": pillar,
+            "purpose": purpose,
+            "care": care.value,
+        },
     )
     add_event(
         session,

@@ -15,7 +15,8 @@ from shared.domain.deadlines import DeadlinePolicy, Step
 from shared.domain.lifecycle import Reason, State
 from shared.domain.urgency import Urgency
 from shared.events import CaseClosed, ReferralRouteRequested
-from shared.models import Case, CaseEvent, Referral, ReferralOffer
+from shared.models import Case, Referral, ReferralOffer
+from shared.models.timeline import add_case_event
 from shared.outbox.store import add_event
 
 
@@ -73,10 +74,12 @@ def refresh_case_status(
     case.status = status
     if status == "closed":
         outcomes = sorted({r.outcome_code or r.status for r in rows if r.status != "rejected"})
-        session.add(
-            CaseEvent(
-                case_id=case.id, kind="case_closed", actor="Sekber", data={"outcomes": outcomes}
-            )
+        add_case_event(
+            session,
+            case_id=case.id,
+            kind="case_closed",
+            actor="Sekber",
+            data={"outcomes": outcomes},
         )
         add_event(
             session,

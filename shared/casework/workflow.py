@@ -26,7 +26,8 @@ from shared.events import (
     ReferralAssigned,
     ReferralStatusChanged,
 )
-from shared.models import Case, CaseEvent, Coordinator, Referral, ReferralOffer
+from shared.models import Case, Coordinator, Referral, ReferralOffer
+from shared.models.timeline import add_case_event
 from shared.outbox.store import add_event
 
 
@@ -89,17 +90,16 @@ def act(
     )
     if _declines_one_offer(session, referral, change, actor):
         referral.version += 1
-        session.add(
-            CaseEvent(
-                case_id=case.id,
-                kind="offer_declined",
-                actor=actor.name,
-                data={
-                    "referral_id": str(referral.id),
-                    "reason": change.reason.value if change.reason else None,
-                    "note": change.note,
-                },
-            )
+        add_case_event(
+            session,
+            case_id=case.id,
+            kind="offer_declined",
+            actor=actor.name,
+            data={
+                "referral_id": str(referral.id),
+                "reason": change.reason.value if change.reason else None,
+                "note": change.note,
+            },
         )
         return referral
     withdrawn = _apply(session, referral, case, step, change, actor, now, policy)
@@ -208,13 +208,12 @@ def _record(
         "note": change.note,
         "outcome": change.outcome.value if change.outcome else None,
     }
-    session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind=f"referral_{step.action.value.replace('-', '_')}",
-            actor=actor.name,
-            data=data,
-        )
+    add_case_event(
+        session,
+        case_id=case.id,
+        kind=f"referral_{step.action.value.replace('-', '_')}",
+        actor=actor.name,
+        data=data,
     )
     add_event(
         session,

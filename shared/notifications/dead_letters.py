@@ -15,7 +15,8 @@ from sqlalchemy.orm import Session
 
 from shared.domain.actor import Actor
 from shared.events import NotificationReplayRequested
-from shared.models import CaseEvent, Notification
+from shared.models import Notification
+from shared.models.timeline import add_case_event
 from shared.outbox.store import add_event
 
 REPLAYABLE = ("dead", "failed")
@@ -48,13 +49,12 @@ def replay(
     if note.state not in REPLAYABLE:
         raise NotReplayable(f"notification {notification_id} is {note.state}, not dead or failed")
     note.state, note.attempts, note.lease_until = "pending", 0, None
-    session.add(
-        CaseEvent(
-            case_id=note.case_id,
-            kind="notification_replay_requested",
-            actor=actor.label,
-            data={"channel": note.channel, "notification_id": str(note.id), "kind": note.kind},
-        )
+    add_case_event(
+        session,
+        case_id=note.case_id,
+        kind="notification_replay_requested",
+        actor=actor.label,
+        data={"channel": note.channel, "notification_id": str(note.id), "kind": note.kind},
     )
     add_event(
         session,

@@ -15,7 +15,8 @@ from shared.db import UowFactory
 from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy
 from shared.domain.routing.facts import Care
-from shared.models import Case, CaseEvent, Coordinator, Referral
+from shared.models import Case, Coordinator, Referral
+from shared.models.timeline import add_case_event
 
 
 def act(
@@ -62,14 +63,14 @@ def add_note(
         case = session.get_one(Case, referral.case_id)
         actor = named(session, actor)
         workflow.role_of(session, actor, referral, case)  # raises when it is not theirs
-        note = CaseEvent(
+        note = add_case_event(
+            session,
             case_id=case.id,
             kind="note",
             actor=actor.name,
             occurred_at=now,
             data={"referral_id": str(referral.id), "text": text},
         )
-        session.add(note)
         session.flush()
         view = NoteRead(kind=note.kind, actor=note.actor, occurred_at=now, data=note.data)
         uow.commit()

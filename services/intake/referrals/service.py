@@ -18,7 +18,8 @@ from shared.domain import regions
 from shared.domain.regions import Level
 from shared.domain.tracking import new_tracking_code
 from shared.events import CaseReceived
-from shared.models import Case, CaseEvent, Region
+from shared.models import Case, Region
+from shared.models.timeline import add_case_event
 from shared.outbox.store import add_event
 
 log = logging.getLogger(__name__)
@@ -170,13 +171,12 @@ def _new_case(
     )
     uow.session.add(case)
     uow.session.flush()
-    uow.session.add(
-        CaseEvent(
-            case_id=case.id,
-            kind="case_received",
-            actor=data.reporter.organisation or data.reporter.name,
-            data={"tracking_code": case.tracking_code, "urgency": case.urgency},
-        )
+    add_case_event(
+        uow.session,
+        case_id=case.id,
+        kind="case_received",
+        actor=data.reporter.organisation or data.reporter.name,
+        data={"tracking_code": case.tracking_code, "urgency": case.urgency},
     )
     add_event(uow.session, CaseReceived(case_id=case.id), correlation_id=correlation_id)
     return case
