@@ -11,12 +11,13 @@ import hashlib
 from collections.abc import Sequence
 from typing import Protocol
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from shared.db import UowFactory
 from shared.domain.pillars import PILLARS
 from shared.domain.regions import EAST_JAVA, Level, is_within
 from shared.models import Pillar, Region
+from shared.models.within import within_region
 from shared.reference.directory import DirectoryReport, Progress, upsert_entries, validate_rows
 from shared.reference.regions import RegionRow
 
@@ -130,7 +131,7 @@ def load_demo_directory(
             RegionRow(code, name, level, parent_code)
             for code, name, level, parent_code in session.execute(
                 select(Region.code, Region.name, Region.level, Region.parent_code).where(
-                    or_(Region.code == EAST_JAVA, Region.code.like(f"{EAST_JAVA}.%"))
+                    within_region(Region.code, EAST_JAVA)
                 )
             )
         ]

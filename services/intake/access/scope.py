@@ -19,13 +19,14 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import ColumnElement, Select, and_, event, false, or_, select, true
+from sqlalchemy import ColumnElement, Select, and_, event, false, or_, select
 from sqlalchemy.orm import ORMExecuteState, Session, with_loader_criteria
 
 from shared.domain import pillars
 from shared.domain.access import Relation, Role
 from shared.domain.actor import Actor
 from shared.models import Case, CaseEvent, Notification, Referral, ReferralOffer
+from shared.models.within import within_region
 
 _ACTOR = "sekber_actor"
 _cases = Case.__table__.c
@@ -103,11 +104,7 @@ def _case_clause(actor: Actor | None) -> ColumnElement[bool]:
 
 
 def _within(jurisdiction: str) -> ColumnElement[bool]:
-    if not jurisdiction:
-        return true()
-    return or_(
-        _cases.village_code == jurisdiction, _cases.village_code.startswith(jurisdiction + ".")
-    )
+    return within_region(_cases.village_code, jurisdiction)
 
 
 def _task_clause(actor: Actor | None, visible: Select[tuple[uuid.UUID]]) -> ColumnElement[bool]:

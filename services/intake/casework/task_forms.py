@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from shared.domain.lifecycle import TransitionError
 from shared.models import Case, Coordinator, Referral, Region
+from shared.models.within import within_region
 
 MAX_CHOICES = 200
 
@@ -35,8 +36,7 @@ def coordinator_choices(session: Session, referral: Referral, case: Case) -> lis
             Coordinator.pillar_code == referral.pillar_code,
             or_(
                 Coordinator.region_code == province,
-                Coordinator.region_code == kabkota,
-                Coordinator.region_code.startswith(f"{kabkota}."),
+                within_region(Coordinator.region_code, kabkota),
             ),
         )
         .order_by(Coordinator.name, Coordinator.id)

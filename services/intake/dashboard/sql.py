@@ -7,14 +7,14 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, bindparam, cast, func, text, true
+from sqlalchemy import Date, bindparam, cast, func, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from services.intake.dashboard.measures import Bucket, Period
-from shared.domain import regions
 from shared.domain.lifecycle import OPEN
 from shared.models import Case, Referral
+from shared.models.within import within_region
 
 OPEN_STATES = frozenset(s.value for s in OPEN)
 WORK_MEM = "32MB"
@@ -47,11 +47,7 @@ def is_postgres(session: Session) -> bool:
 
 def in_scope(column: Any, scope: str) -> ColumnElement[bool]:
     """The village code lies in the region (a prefix match, served by the pattern index)."""
-    if not scope:
-        return true()
-    if regions.level_of(scope) is regions.Level.VILLAGE:
-        return column == scope
-    return column.like(f"{scope}.%")
+    return within_region(column, scope, villages_only=True)
 
 
 def case_conditions(f: Filters) -> list[ColumnElement[bool]]:

@@ -14,6 +14,7 @@ from services.intake.referrals import views as queries
 from shared.domain.routing.facts import Need
 from shared.domain.urgency import Urgency
 from shared.models import Case
+from shared.models.within import within_region
 
 
 class NeedRead(BaseModel):
@@ -36,9 +37,7 @@ def open_needs(
     """Open needs in the session's scope (or in `region` within it), newest first."""
     query = select(Case).where(Case.status != "closed").order_by(Case.created_at.desc())
     if region:
-        query = query.where(
-            (Case.village_code == region) | Case.village_code.startswith(region + ".")
-        )
+        query = query.where(within_region(Case.village_code, region))
     if category:
         query = query.where(Case.category_code == category)
     cases = session.scalars(query.limit(limit)).all()

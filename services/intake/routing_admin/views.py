@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, or_, select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from services.intake.routing_admin.schemas import (
@@ -22,6 +22,7 @@ from services.intake.routing_admin.schemas import (
 from shared.domain.routing import engine as routing_engine
 from shared.domain.routing import explain
 from shared.models import Case, Coordinator, Referral, Region
+from shared.models.within import within_region
 
 
 def case_routing(session: Session, case: Case) -> CaseRoutingRead:
@@ -133,9 +134,7 @@ def unassigned(
         .limit(limit)
     )
     if region:
-        query = query.where(
-            or_(Case.village_code == region, Case.village_code.startswith(f"{region}."))
-        )
+        query = query.where(within_region(Case.village_code, region))
     return [
         UnassignedReferralRead(
             referral_id=referral.id,
