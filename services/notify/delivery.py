@@ -21,20 +21,20 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from services.notify.channels.base import (
-    Channel,
     DeliveryError,
     OutgoingMessage,
     PermanentDeliveryError,
 )
 from services.notify.context import case_link
+from services.notify.delivery_context import DEFAULT_LEASE, DeliveryContext
 from shared.db import UowFactory
-from shared.domain.notice import RetryPolicy
 from shared.models import Case, Notification
 from shared.models.base import utcnow
 from shared.models.timeline import add_case_event
 
+__all__ = ["DEFAULT_LEASE", "DIGEST", "DeliveryFailed", "Leased", "deliver", "send_leased"]
+
 log = logging.getLogger(__name__)
-DEFAULT_LEASE = timedelta(seconds=60)
 DIGEST = "digest"
 # Waits between attempts to mark a sent row (7.5 s in all, well inside the lease): a
 # PostgreSQL restart found by the chaos suite took 0.5-2 s. A task still marking when its
@@ -56,13 +56,9 @@ class Leased:
 
 
 def deliver(
+    delivery: DeliveryContext,
     *,
-    uow_factory: UowFactory,
     notification_ids: list[uuid.UUID],
-    channels: dict[str, Channel],
-    base_url: str,
-    retry: RetryPolicy,
-    lease: timedelta = DEFAULT_LEASE,
     in_task: bool = True,
     now: datetime | None = None,
     budget_seconds: float | None = None,
@@ -81,21 +77,15 @@ def deliver(
                 left = len(notification_ids) - position
                 log.info("delivery budget spent; %d row(s) left for the next sweep", left)
                 return
-            leased = _lease(uow_factory, notification_id, lease, now or utcnow())
+            leased = _lease(delivery.uow_factory, notification_id, delivery.lease, now or utcnow())
             if leased is not None:
                 yield leased
 
-    _send_all(uow_factory, rows(), channels, base_url, retry, in_task=in_task)
+    _send_all(delivery, rows(), in_task=in_task)
 
 
 def send_leased(
-    *,
-    uow_factory: UowFactory,
-    leased: list[Leased],
-    channels: dict[str, Channel],
-    base_url: str,
-    retry: RetryPolicy,
-    budget_seconds: float | None = None,
+    delivery: DeliveryContext, *, leased: list[Leased], budget_seconds: float | None = None
 ) -> None:
     """Send rows that were recorded already leased to this sender (handlers.record), in
     the task that recorded them. Rows left when the budget is spent are handed back to the
@@ -105,14 +95,14 @@ def send_leased(
     def rows() -> Iterator[Leased]:
         for position, row in enumerate(leased):
             if _spent(started, budget_seconds):
-                _hand_back(uow_factory, [left.note.id for left in leased[position:]])
+                _hand_back(delivery.uow_factory, [left.note.id for left in leased[position:]])
                 log.info(
                     "delivery budget spent; %d row(s) left for the sweep", len(leased) - position
                 )
                 return
             yield row
 
-    _send_all(uow_factory, rows(), channels, base_url, retry, in_task=True)
+    _send_all(delivery, rows(), in_task=True)
 
 
 def _hand_back(uow_factory: UowFactory, ids: list[uuid.UUID]) -> None:
@@ -135,15 +125,9 @@ def _spent(started: float, budget_seconds: float | None) -> bool:
     return budget_seconds is not None and time.monotonic() - started >= budget_seconds
 
 
-def _send_all(
-    uow_factory: UowFactory,
-    rows: Iterator[Leased],
-    channels: dict[str, Channel],
-    base_url: str,
-    retry: RetryPolicy,
-    *,
-    in_task: bool,
-) -> None:
+def _send_all(delivery: DeliveryContext, rows: Iterator[Leased], *, in_task: bool) -> None:
+    uow_factory, channels, retry = delivery.uow_factory, delivery.channels, delivery.retry
+    base_url = delivery.base_url
     failures = []
     for row in rows:
         note = row.note

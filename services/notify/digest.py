@@ -19,18 +19,18 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from services.notify import messages
-from services.notify.channels.base import Channel
 from services.notify.context import case_context
-from services.notify.delivery import DEFAULT_LEASE, DIGEST, deliver
+from services.notify.delivery import DIGEST, deliver
+from services.notify.delivery_context import DeliveryContext
 from services.notify.wording import URGENCY_ID, local_time
 from shared.db import UowFactory
-from shared.domain.notice import RetryPolicy, digest_due, local_day, quiet_until
+from shared.domain.notice import digest_due, local_day, quiet_until
 from shared.models import Case, Coordinator, Notification
 from shared.notifications import preferences
 from shared.runtime.budget import Budget
@@ -56,20 +56,16 @@ class Group:
 
 
 def send_digests(
+    delivery: DeliveryContext,
     *,
-    uow_factory: UowFactory,
-    channels: dict[str, Channel],
-    base_url: str,
-    retry: RetryPolicy,
     hour: int,
     now: datetime,
-    lease: timedelta = DEFAULT_LEASE,
-    budget_seconds: float | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> int:
     """Make today's digests if it is time, send them; return how many were made."""
     if not digest_due(now, hour=hour):
         return 0
+    uow_factory, budget_seconds = delivery.uow_factory, delivery.budget_seconds
     budget = Budget(budget_seconds, clock=clock)
     with uow_factory() as uow:
         groups = list(
@@ -94,20 +90,11 @@ def send_digests(
             )
             break
         # Made and sent together, so that a run never leaves a digest made and unsent.
-        digest_id = _make(uow_factory, group, base_url=base_url, now=now)
+        digest_id = _make(uow_factory, group, base_url=delivery.base_url, now=now)
         if digest_id is None:
             continue
         made += 1
-        deliver(
-            uow_factory=uow_factory,
-            notification_ids=[digest_id],
-            channels=channels,
-            base_url=base_url,
-            retry=retry,
-            lease=lease,
-            in_task=False,
-            now=now,
-        )
+        deliver(delivery, notification_ids=[digest_id], in_task=False, now=now)
     return made
 
 

@@ -16,9 +16,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -28,7 +27,6 @@ from services.notify import messages, recipients
 from services.notify.channels.base import Channel
 from services.notify.context import message_context
 from services.notify.delivery import (
-    DEFAULT_LEASE,
     DeliveryFailed,
     Leased,
     deliver,
@@ -36,15 +34,15 @@ from services.notify.delivery import (
     send_leased,
     timeline,
 )
+from services.notify.delivery_context import DeliveryContext
 from services.notify.recipients import INAPP, Audience, Recipient
-from shared.casework.action_links import Issuer
 from shared.db import UowFactory
-from shared.domain.notice import EVENT_TYPE_OF, Preferences, RetryPolicy, Verdict, decide
+from shared.domain.notice import EVENT_TYPE_OF, Preferences, Verdict, decide
 from shared.events import Envelope, NotificationReplayRequested
 from shared.models import Notification
 from shared.models.base import new_id, utcnow
 from shared.notifications import preferences
-from shared.notifications.inbox_feed import InboxItem, InboxPublisher
+from shared.notifications.inbox_feed import InboxItem
 from shared.outbox.store import claim
 
 __all__ = ["CONSUMER", "DeliveryFailed", "deliver", "handle", "record"]
@@ -53,65 +51,26 @@ log = logging.getLogger(__name__)
 CONSUMER = "notify"
 
 
-def handle(
-    *,
-    uow_factory: UowFactory,
-    envelope: Envelope,
-    channels: dict[str, Channel],
-    base_url: str,
-    max_attempts: int,
-    action_links: Issuer | None = None,
-    retry: RetryPolicy | None = None,
-    lease: timedelta = DEFAULT_LEASE,
-    inbox: InboxPublisher | None = None,
-    clock: Callable[[], datetime] = utcnow,
-    budget_seconds: float | None = None,
-) -> None:
-    """Record and deliver the event's notifications. With `action_links`, a message asking
-    a coordinator to answer a task carries signed accept and decline links. Without a
-    `retry` policy, a failed send is retried by the task up to `max_attempts` times."""
+def handle(*, envelope: Envelope, delivery: DeliveryContext) -> None:
+    """Record and deliver the event's notifications (what `delivery` holds says how)."""
     event = envelope.event()
-    retry = retry or RetryPolicy(fast_attempts=max_attempts, schedule=())
     if isinstance(event, NotificationReplayRequested):
         # The row was set back to pending with the event; delivery is idempotent, so a
         # redelivered replay finds it sent and does nothing.
-        release(uow_factory, event.notification_id)
+        release(delivery.uow_factory, event.notification_id)
         ids = [event.notification_id]
     else:
-        recorded = record(
-            uow_factory=uow_factory,
-            envelope=envelope,
-            channels=channels,
-            base_url=base_url,
-            action_links=action_links,
-            now=clock(),
-            lease=lease,
-        )
-        if inbox is not None:
+        recorded = record(envelope=envelope, delivery=delivery, now=delivery.clock())
+        if delivery.inbox is not None:
             for recipient, item in recorded.pushes:
-                inbox.publish(recipient, item)
+                delivery.inbox.publish(recipient, item)
         if recorded.first_time:
             # Rows due now were recorded leased to this task: no second look for them.
-            send_leased(
-                uow_factory=uow_factory,
-                leased=recorded.leased,
-                channels=channels,
-                base_url=base_url,
-                retry=retry,
-                budget_seconds=budget_seconds,
-            )
+            send_leased(delivery, leased=recorded.leased, budget_seconds=delivery.budget_seconds)
             return
         # A redelivered event: send what the first attempt left, unless someone holds it.
-        ids = _undelivered(uow_factory, envelope.id)
-    deliver(
-        uow_factory=uow_factory,
-        notification_ids=ids,
-        channels=channels,
-        base_url=base_url,
-        retry=retry,
-        lease=lease,
-        budget_seconds=budget_seconds,
-    )
+        ids = _undelivered(delivery.uow_factory, envelope.id)
+    deliver(delivery, notification_ids=ids, budget_seconds=delivery.budget_seconds)
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,14 +92,7 @@ class _Row:
 
 
 def record(
-    *,
-    uow_factory: UowFactory,
-    envelope: Envelope,
-    channels: dict[str, Channel],
-    base_url: str,
-    action_links: Issuer | None = None,
-    now: datetime | None = None,
-    lease: timedelta = DEFAULT_LEASE,
+    *, envelope: Envelope, delivery: DeliveryContext, now: datetime | None = None
 ) -> Recorded:
     """Write every notification the event calls for (recipients.py says whom and what,
     the recipient's preferences how and when). External rows due now are written leased
@@ -151,8 +103,9 @@ def record(
         log.info("notify ignores %s %s", envelope.type, envelope.id)
         return Recorded(first_time=False)
     now = now or utcnow()
+    channels, lease = delivery.channels, delivery.lease
     recorded = Recorded(first_time=True)
-    with uow_factory() as uow:
+    with delivery.uow_factory() as uow:
         session = uow.session
         if not claim(session, consumer=CONSUMER, event_id=envelope.id):
             return Recorded(first_time=False)
@@ -163,8 +116,8 @@ def record(
                 session,
                 plan=plan,
                 recipient=recipient,
-                base_url=base_url,
-                action_links=action_links,
+                base_url=delivery.base_url,
+                action_links=delivery.action_links,
                 now=utcnow(),
             )
             text = messages.render(recipient.kind, language=recipient.language, context=context)

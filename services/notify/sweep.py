@@ -20,10 +20,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from services.notify.channels.base import Channel
-from services.notify.delivery import DEFAULT_LEASE, deliver
-from shared.db import UowFactory
-from shared.domain.notice import INAPP, RetryPolicy
+from services.notify.delivery import deliver
+from services.notify.delivery_context import DeliveryContext
+from shared.domain.notice import INAPP
 from shared.models import Notification
 from shared.runtime.budget import Budget
 
@@ -54,20 +53,16 @@ def due(session: Session, *, now: datetime, limit: int = BATCH) -> list[uuid.UUI
 
 
 def sweep(
+    delivery: DeliveryContext,
     *,
-    uow_factory: UowFactory,
-    channels: dict[str, Channel],
-    base_url: str,
-    retry: RetryPolicy,
     now: datetime,
-    lease: timedelta = DEFAULT_LEASE,
-    budget_seconds: float | None = None,
     clock: Callable[[], float] = time.monotonic,
 ) -> int:
     """Send what is due; return how many rows were tried. A failure is scheduled for its
     next retry (never retried by this task)."""
+    budget_seconds = delivery.budget_seconds
     budget = Budget(budget_seconds, clock=clock)
-    with uow_factory() as uow:
+    with delivery.uow_factory() as uow:
         ids = due(uow.session, now=now)
     for tried, notification_id in enumerate(ids):
         if budget.spent(tried):
@@ -78,14 +73,5 @@ def sweep(
                 len(ids) - tried,
             )
             return tried
-        deliver(
-            uow_factory=uow_factory,
-            notification_ids=[notification_id],
-            channels=channels,
-            base_url=base_url,
-            retry=retry,
-            lease=lease,
-            in_task=False,
-            now=now,
-        )
+        deliver(delivery, notification_ids=[notification_id], in_task=False, now=now)
     return len(ids)

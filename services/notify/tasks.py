@@ -2,40 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import Any
 
 from celery import Celery
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.notify import digest, handlers, sweep
-from services.notify.channels.base import Channel
-from services.notify.delivery import DEFAULT_LEASE
+from services.notify.delivery_context import DeliveryContext
 from shared import bus
-from shared.casework.action_links import Issuer
-from shared.db import UowFactory
-from shared.domain.notice import RetryPolicy
 from shared.events import Envelope
-from shared.models.base import utcnow
-from shared.notifications.inbox_feed import InboxPublisher
 from shared.runtime import logcontext
 
 
 @dataclass(frozen=True)
-class Notify:
-    """What the notify tasks need, built once per worker."""
+class Notify(DeliveryContext):
+    """What the notify tasks need, built once per worker: the delivery context the
+    handlers take (its `budget_seconds` is limits.notify_periodic_budget_seconds), the hour
+    of the digests and the task limits."""
 
-    uow_factory: UowFactory
-    channels: dict[str, Channel]
-    base_url: str
-    action_links: Issuer | None = None
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
-    lease: timedelta = DEFAULT_LEASE
-    inbox: InboxPublisher | None = None
     digest_hour: int = 7
-    clock: Callable[[], datetime] = utcnow
     limits: bus.TaskLimits = field(default_factory=bus.TaskLimits)
 
 
@@ -57,43 +43,14 @@ def register(app: Celery, *, notify: Notify) -> None:
     def on_event(envelope: dict[str, Any]) -> None:
         parsed = Envelope.model_validate(envelope)
         with logcontext.consuming(parsed, consumer=handlers.CONSUMER):
-            handlers.handle(
-                uow_factory=notify.uow_factory,
-                envelope=parsed,
-                channels=notify.channels,
-                base_url=notify.base_url,
-                max_attempts=notify.retry.max_attempts,
-                action_links=notify.action_links,
-                retry=notify.retry,
-                lease=notify.lease,
-                inbox=notify.inbox,
-                clock=notify.clock,
-                budget_seconds=notify.limits.notify_periodic_budget_seconds,
-            )
+            handlers.handle(envelope=parsed, delivery=notify)
 
     # No retries: the scheduler sends the next sweep within one period, and it does the same,
     # including what this one left when its budget ran out (so do the digests).
     @app.task(name=bus.TASK_NOTIFY_SWEEP, queue=bus.QUEUE_NOTIFY, shared=False)
     def sweep_due() -> int:
-        return sweep.sweep(
-            uow_factory=notify.uow_factory,
-            channels=notify.channels,
-            base_url=notify.base_url,
-            retry=notify.retry,
-            lease=notify.lease,
-            now=notify.clock(),
-            budget_seconds=notify.limits.notify_periodic_budget_seconds,
-        )
+        return sweep.sweep(notify, now=notify.clock())
 
     @app.task(name=bus.TASK_NOTIFY_DIGESTS, queue=bus.QUEUE_NOTIFY, shared=False)
     def send_digests() -> int:
-        return digest.send_digests(
-            uow_factory=notify.uow_factory,
-            channels=notify.channels,
-            base_url=notify.base_url,
-            retry=notify.retry,
-            lease=notify.lease,
-            hour=notify.digest_hour,
-            now=notify.clock(),
-            budget_seconds=notify.limits.notify_periodic_budget_seconds,
-        )
+        return digest.send_digests(notify, hour=notify.digest_hour, now=notify.clock())

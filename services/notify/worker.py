@@ -17,6 +17,7 @@ from shared.runtime import worker_service
 
 
 def build(settings: Settings) -> tasks.Notify:
+    limits = bus.task_limits(settings)
     return tasks.Notify(
         uow_factory=uow_factory_for(settings.database_url),
         channels=enabled_channels(settings),
@@ -28,8 +29,9 @@ def build(settings: Settings) -> tasks.Notify:
         ),
         lease=timedelta(seconds=settings.notify_lease_seconds),
         inbox=InboxPublisher(redis_url=settings.redis_url, prefix=settings.broker_key_prefix),
+        budget_seconds=limits.notify_periodic_budget_seconds,
         digest_hour=settings.digest_hour_wib,
-        limits=bus.task_limits(settings),
+        limits=limits,
     )
 
 

@@ -8,8 +8,10 @@ import pytest
 from services.notify import handlers
 from services.notify.channels.base import Channel
 from services.notify.channels.email import EmailChannel
+from services.notify.delivery_context import DeliveryContext
 from shared.config import Settings
 from shared.db import UowFactory
+from shared.domain.notice import RetryPolicy
 from shared.events import Envelope
 from tests.e2e.stack import SmtpServer
 
@@ -49,14 +51,26 @@ def notify(uow_factory: UowFactory, channels: dict[str, Channel]) -> Notify:
     return handle
 
 
-def deliver(
-    uow_factory: UowFactory, envelope: Envelope, channels: dict[str, Channel], **options: Any
-) -> None:
-    """The notify handler on one event, with the tests' base URL and attempts unless
-    `options` (handlers.handle's keywords) say otherwise."""
-    handlers.handle(
-        uow_factory=uow_factory,
-        envelope=envelope,
-        channels=channels,
-        **{"base_url": BASE_URL, "max_attempts": MAX_ATTEMPTS, **options},
+def delivery(
+    uow_factory: UowFactory, channels: dict[str, Channel], **options: Any
+) -> DeliveryContext:
+    """The handlers' delivery context with the tests' base URL, unless `options`
+    (DeliveryContext's fields) say otherwise."""
+    return DeliveryContext(
+        uow_factory=uow_factory, channels=channels, **{"base_url": BASE_URL, **options}
     )
+
+
+def deliver(
+    uow_factory: UowFactory,
+    envelope: Envelope,
+    channels: dict[str, Channel],
+    *,
+    max_attempts: int = MAX_ATTEMPTS,
+    **options: Any,
+) -> None:
+    """The notify handler on one event, with the tests' base URL and, without a `retry`
+    policy, a failed send retried by the task up to `max_attempts` times; other `options`
+    are DeliveryContext's fields."""
+    options.setdefault("retry", RetryPolicy(fast_attempts=max_attempts, schedule=()))
+    handlers.handle(envelope=envelope, delivery=delivery(uow_factory, channels, **options))

@@ -14,7 +14,7 @@ from shared.domain.notice import RetryPolicy
 from shared.events import Envelope, ReferralDeadlineApproaching
 from tests.e2e.stack import SmtpServer
 from tests.integration.notify import scenes
-from tests.integration.notify.conftest import BASE_URL, deliver, email_channel
+from tests.integration.notify.conftest import deliver, delivery, email_channel
 
 VILLAGE = "73.01.01.1003"  # Benteng Selatan, Kepulauan Selayar
 
@@ -75,13 +75,7 @@ def test_rows_the_task_had_no_time_for_go_back_to_the_sweep_due_now(
     assert (email.state, email.attempts, email.lease_until) == ("pending", 0, None)
     assert email.not_before is not None and email.not_before <= datetime.now(UTC)
 
-    tried = sweep.sweep(
-        uow_factory=uow_factory,
-        channels=channels,
-        base_url=BASE_URL,
-        retry=RetryPolicy(),
-        now=datetime.now(UTC),
-    )
+    tried = sweep.sweep(delivery(uow_factory, channels, retry=RetryPolicy()), now=datetime.now(UTC))
     assert tried >= 1
     [email] = [n for n in scenes.notifications(uow_factory, envelope) if n.channel == "email"]
     assert (email.state, email.attempts) == ("sent", 1)

@@ -20,7 +20,7 @@ from shared.domain.notice import JAKARTA, RetryPolicy
 from shared.models import Notification
 from tests.e2e.stack import SmtpServer
 from tests.integration.notify import scenes
-from tests.integration.notify.conftest import BASE_URL
+from tests.integration.notify.conftest import delivery
 from tests.support.made_up_regions import village_in
 
 RETRY = RetryPolicy(fast_attempts=1, schedule=(60, 600))
@@ -85,12 +85,8 @@ def test_a_sweep_out_of_time_leaves_the_due_rows_to_the_next_sweep(
 
     def sweep_once(budget_seconds: float) -> int:
         return sweep.sweep(
-            uow_factory=uow_factory,
-            channels=channels,
-            base_url=BASE_URL,
-            retry=RETRY,
+            delivery(uow_factory, channels, retry=RETRY, budget_seconds=budget_seconds),
             now=MOMENT + timedelta(seconds=1),
-            budget_seconds=budget_seconds,
         )
 
     # A spent budget still sends one row, so that every sweep gets somewhere.
@@ -119,13 +115,7 @@ def test_digests_out_of_time_leave_the_other_recipients_held_for_the_next_run(
 
     def run() -> int:
         return digest.send_digests(
-            uow_factory=uow_factory,
-            channels=channels,
-            base_url=BASE_URL,
-            retry=RETRY,
-            hour=7,
-            now=MOMENT,
-            budget_seconds=0,
+            delivery(uow_factory, channels, retry=RETRY, budget_seconds=0), hour=7, now=MOMENT
         )
 
     def digested() -> set[uuid.UUID]:

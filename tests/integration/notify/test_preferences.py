@@ -26,7 +26,7 @@ from shared.events import Envelope, ReferralAssigned
 from shared.models import CaseEvent, Notification
 from tests.e2e.stack import SmtpServer
 from tests.integration.notify import scenes
-from tests.integration.notify.conftest import BASE_URL, deliver, email_channel
+from tests.integration.notify.conftest import deliver, delivery, email_channel
 from tests.integration.notify.receivers import Receiver
 from tests.support.auth import headers_for
 
@@ -208,9 +208,7 @@ def test_a_message_in_quiet_hours_waits_and_the_sweep_sends_it_after_the_window(
     assert timedelta(minutes=50) < email.not_before - now <= timedelta(minutes=61)
 
     def sweep_at(moment: datetime) -> None:
-        sweep.sweep(
-            uow_factory=uow_factory, channels=channels, base_url=BASE_URL, retry=RETRY, now=moment
-        )
+        sweep.sweep(delivery(uow_factory, channels, retry=RETRY), now=moment)
 
     sweep_at(now + timedelta(minutes=30))
     assert states(uow_factory, envelope)["email"] == ("pending", 0)
@@ -257,11 +255,7 @@ def test_a_failed_send_waits_for_the_next_step_of_the_retry_schedule(
 
     for minutes in (0.5, 2, 30):
         sweep.sweep(
-            uow_factory=uow_factory,
-            channels=channels,
-            base_url=BASE_URL,
-            retry=RETRY,
-            now=now + timedelta(minutes=minutes),
+            delivery(uow_factory, channels, retry=RETRY), now=now + timedelta(minutes=minutes)
         )
     assert states(uow_factory, envelope)["gateway"] == ("sent", 3)
     assert [r.status for r in gateway.requests] == [503, 503, 200]
@@ -283,12 +277,7 @@ def test_low_urgency_alerts_wait_for_one_daily_digest_per_channel(
 
     def send_at(local: datetime) -> int:
         return digest.send_digests(
-            uow_factory=uow_factory,
-            channels=channels,
-            base_url=BASE_URL,
-            retry=RETRY,
-            hour=7,
-            now=local.astimezone(UTC),
+            delivery(uow_factory, channels, retry=RETRY), hour=7, now=local.astimezone(UTC)
         )
 
     assert send_at(today_6am + timedelta(minutes=30)) == 0
