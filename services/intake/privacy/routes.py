@@ -61,14 +61,14 @@ def export_subject_data(
     return result
 
 
-@router.get("/audit", response_model=list[subject_access.AuditRead])
+@router.get("/audit", response_model=list[subject_access.AuditTrailRead])
 def read_audit_trail(
     session: SessionDep,
     me: ActorDep,
     object_id: Annotated[str | None, Query(max_length=64)] = None,
     actor: Annotated[str | None, Query(max_length=160)] = None,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
-) -> list[subject_access.AuditRead]:
+) -> list[subject_access.AuditTrailRead]:
     """The audit trail, newest first: by record or by actor. It spans every region, so
     it is for national admins only."""
     if me.jurisdiction:

@@ -29,6 +29,13 @@ class AuditRead(BaseModel):
     status: int
 
 
+class AuditTrailRead(AuditRead):
+    """An entry as the admins reading the trail see it: with the client address the
+    request came from (the one actually used; see docs/security.md on proxies)."""
+
+    client: str
+
+
 class SubjectAccessRead(BaseModel):
     generated_at: datetime
     cases: list[CaseRead]
@@ -71,11 +78,12 @@ def export(
 
 def audit_trail(
     session: Session, *, object_id: str | None, actor: str | None, limit: int
-) -> list[AuditRead]:
+) -> list[AuditTrailRead]:
     """The audit trail, newest first: of one record, or of actors whose label starts so."""
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
     if object_id:
         query = query.where(AuditEntry.object_id == object_id)
     if actor:
         query = query.where(AuditEntry.actor.startswith(actor))
-    return [AuditRead.model_validate(a, from_attributes=True) for a in session.scalars(query)]
+    rows = session.scalars(query)
+    return [AuditTrailRead.model_validate(a, from_attributes=True) for a in rows]

@@ -20,6 +20,7 @@ from shared.accounts import users
 from shared.config import Settings
 from shared.db import UowFactory
 from shared.models import AuditEntry
+from tests.support.auth import headers_for
 
 PASSWORD = "Rahasia-Sekali-2026"
 WRONG = "salah-salah-salah"
@@ -181,6 +182,11 @@ def test_forwarded_for_counts_only_from_a_named_proxy(
     assert statuses == [401, 401, 401, 429]
     clients = [client for action, client in actions(uow_factory, username)]
     assert clients == ["127.0.0.1"] * 4 + ["203.0.113.9"]
+    with client_at(plain, "127.0.0.1") as local:
+        trail = local.get(
+            "/api/v1/admin/audit", params={"object_id": username}, headers=headers_for("admin", "a")
+        ).json()
+    assert sorted(entry["client"] for entry in trail) == sorted(clients)
 
 
 def token_from(client: TestClient, username: str, forwarded_for: str) -> Any:
