@@ -10,7 +10,6 @@ from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.intake.access import scope
@@ -25,7 +24,6 @@ from services.intake.deps import (
     UowFactoryDep,
 )
 from services.intake.edge.textguard import GuardedRoute
-from services.intake.referrals import case_list
 from services.intake.referrals import views as queries
 from services.intake.routing_admin import views as routing_views
 from services.intake.web import i18n
@@ -36,7 +34,7 @@ from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy
 from shared.domain.lifecycle import Outcome, Reason, TransitionError
 from shared.domain.routing.facts import Care
-from shared.models import Case, Referral
+from shared.models import Case
 
 router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
 
@@ -60,9 +58,7 @@ def _case_page(
     disclosure = access.disclosure(actor.kind, relation, pillar_sees_identity=pillar_sees)
     view = queries.case_view(session, case, disclosure=disclosure, policy=policy, now=now)
     routing = {r.id: r for r in routing_views.case_routing(session, case).referrals}
-    rows = session.scalars(
-        select(Referral).where(Referral.case_id == case.id).order_by(Referral.created_at)
-    ).all()
+    rows = task_views.case_tasks(session, case.id)
     allowed = {
         r.id: [
             a.value
@@ -109,13 +105,6 @@ def _case_page(
     )
 
 
-def _visible_case(session: Session, actor: Actor, case_id: uuid.UUID) -> Case | None:
-    case = session.get(Case, case_id)
-    if case is None or not case_list.may_see(session, actor, case.id):
-        return None
-    return case
-
-
 @router.get("/kasus/{case_id}")
 def case_page(
     request: Request,
@@ -125,7 +114,7 @@ def case_page(
     policy: DeadlinePolicyDep,
     now: NowDep,
 ) -> Response:
-    case = _visible_case(session, actor, case_id)
+    case = page_actions.visible_case(session, actor=actor, case_id=case_id)
     if case is None:
         return not_found(request, actor)
     return _case_page(request, session, actor, case, policy=policy, now=now)

@@ -8,6 +8,8 @@ import uuid
 from collections.abc import Mapping
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from services.intake.casework import task_forms
 from services.intake.casework.service import named
 from services.intake.referrals import case_list
@@ -39,6 +41,14 @@ class CaseNotVisible(LookupError):
     """No such case, or not one the actor may see."""
 
 
+def visible_case(session: Session, *, actor: Actor, case_id: uuid.UUID) -> Case | None:
+    """The case, if there is one and the actor may see it."""
+    case = session.get(Case, case_id)
+    if case is None or not case_list.may_see(session, actor, case.id):
+        return None
+    return case
+
+
 def act_on_page(
     *,
     uow_factory: UowFactory,
@@ -56,8 +66,8 @@ def act_on_page(
     workflow.StaleVersion, workflow.NotFound or ValueError, and nothing is written."""
     with uow_factory() as uow:
         session = uow.session
-        case = session.get(Case, case_id)
-        if case is None or not case_list.may_see(session, actor, case.id):
+        case = visible_case(session, actor=actor, case_id=case_id)
+        if case is None:
             raise CaseNotVisible(f"no case {case_id}")
         if action == "onward":
             onward.refer_onward(

@@ -114,6 +114,13 @@ def task_view(
     return view
 
 
+def case_tasks(session: Session, case_id: uuid.UUID) -> Sequence[Referral]:
+    """The case's tasks, oldest first."""
+    return session.scalars(
+        select(Referral).where(Referral.case_id == case_id).order_by(Referral.created_at)
+    ).all()
+
+
 def initials(name: str) -> str:
     """ "Siti Aminah" -> "S.A.": enough to tell tasks apart, not to identify the person."""
     letters = [word[0].upper() for word in name.split() if word[0].isalpha()][:4]
