@@ -1,22 +1,24 @@
-"""Accounts from the command line: create users, reset passwords, issue and revoke API
-keys. Passwords are asked for, never taken from the command line (shell history)."""
+"""Accounts from the command line: create and list users, reset passwords, issue and
+revoke API keys. Passwords are asked for, never taken from the command line (shell
+history). The database is imported by each command, not here (`sekber --help` stays fast)."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from sqlalchemy.orm import Session
 
-from shared.accounts import apikeys, audit, users
-from shared.config import get_settings
-from shared.db import UowFactory, uow_factory_for
 from shared.domain.access import ROLES
-from shared.models.base import utcnow
 
-user_app = typer.Typer(no_args_is_help=True, help="User accounts.")
-key_app = typer.Typer(no_args_is_help=True, help="API keys for systems that integrate.")
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from shared.db import UowFactory
+
+user_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, help="User accounts.")
+key_app = typer.Typer(
+    no_args_is_help=True, rich_markup_mode=None, help="API keys for systems that integrate."
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -25,6 +27,9 @@ def register(app: typer.Typer) -> None:
 
 
 def _factory() -> UowFactory:
+    from shared.config import get_settings
+    from shared.db import uow_factory_for
+
     return uow_factory_for(get_settings().database_url)
 
 
@@ -56,7 +61,11 @@ def create_user(
         bool, typer.Option("--password/--no-password", help="Ask for a password")
     ] = True,
 ) -> None:
-    """Create an account (a coordinator's is tied to its directory entry)."""
+    """Create an account.
+
+    A coordinator's is tied to its directory entry. The password is asked for, twice."""
+    from shared.accounts import users
+
     secret = _ask_password(password)
     with _factory()() as uow:
         try:
@@ -77,9 +86,26 @@ def create_user(
         typer.echo(f"Created {user.username} ({user.role}, {user.jurisdiction or 'national'}).")
 
 
+@user_app.command("list")
+def list_users(
+    role: Annotated[str | None, typer.Option(help=f"Only this role: {', '.join(ROLES)}")] = None,
+) -> None:
+    """List accounts: role, jurisdiction, last sign-in, state.
+
+    The last sign-in comes from the audit trail; a disabled account cannot sign in."""
+    from sekber_cli import account_list
+
+    with _factory()() as uow:
+        rows = account_list.accounts(uow.session, role=role)
+    for line in account_list.account_lines(rows):
+        typer.echo(line)
+
+
 @user_app.command("set-password")
 def set_password(username: Annotated[str, typer.Argument()]) -> None:
     """Set a new password; the account's sessions and tokens end."""
+    from shared.accounts import users
+
     secret = str(typer.prompt("New password", hide_input=True, confirmation_prompt=True))
     with _factory()() as uow:
         try:
@@ -93,7 +119,9 @@ def set_password(username: Annotated[str, typer.Argument()]) -> None:
 
 @user_app.command("disable")
 def disable(username: Annotated[str, typer.Argument()]) -> None:
-    """Stop an account signing in, its sessions, tokens and API keys working, at once."""
+    """Disable an account: no sign-in, no session, no key.
+
+    Its sessions, tokens and API keys stop working at once."""
     _set_active(username, active=False)
 
 
@@ -105,7 +133,11 @@ def enable(username: Annotated[str, typer.Argument()]) -> None:
 
 @user_app.command("sign-out")
 def sign_out(username: Annotated[str, typer.Argument()]) -> None:
-    """End every session and token of an account (a lost phone); it may sign in again."""
+    """End every session and token of an account.
+
+    For a lost phone: the account may sign in again."""
+    from shared.accounts import users
+
     with _factory()() as uow:
         try:
             users.end_sessions(uow.session, username=username)
@@ -117,6 +149,8 @@ def sign_out(username: Annotated[str, typer.Argument()]) -> None:
 
 
 def _set_active(username: str, *, active: bool) -> None:
+    from shared.accounts import users
+
     with _factory()() as uow:
         try:
             users.set_active(uow.session, username=username, active=active)
@@ -134,6 +168,11 @@ def issue_key(
     days: Annotated[int, typer.Option(min=0, help="Expires after this many days; 0: never")] = 365,
 ) -> None:
     """Issue an API key; it is printed once and cannot be shown again."""
+    from datetime import timedelta
+
+    from shared.accounts import apikeys, users
+    from shared.models.base import utcnow
+
     now = utcnow()
     with _factory()() as uow:
         try:
@@ -156,6 +195,9 @@ def issue_key(
 @key_app.command("revoke")
 def revoke_key(prefix: Annotated[str, typer.Argument(help="The key's prefix (its id)")]) -> None:
     """Revoke a key: it stops working at once."""
+    from shared.accounts import apikeys
+    from shared.models.base import utcnow
+
     with _factory()() as uow:
         try:
             apikeys.revoke(uow.session, prefix=prefix, now=utcnow())
@@ -169,10 +211,15 @@ def revoke_key(prefix: Annotated[str, typer.Argument(help="The key's prefix (its
 @key_app.command("list")
 def list_keys(username: Annotated[str | None, typer.Argument()] = None) -> None:
     """Keys with their state (never the keys themselves)."""
+    from sekber_cli import account_list
+    from shared.accounts import apikeys
+    from shared.models.base import utcnow
+
     with _factory()() as uow:
-        for key, user in apikeys.list_keys(uow.session, username=username):
-            state = "revoked" if key.revoked_at else "active"
-            typer.echo(f"{key.prefix}  {user.username:<24} {state:<8} {key.name}")
+        keys = apikeys.list_keys(uow.session, username=username)
+        lines = account_list.key_lines(keys, now=utcnow())
+    for line in lines:
+        typer.echo(line)
 
 
 def _note(
@@ -183,6 +230,9 @@ def _note(
     object_type: str = "account",
     object_id: str | None = None,
 ) -> None:
+    from shared.accounts import audit
+    from shared.models.base import utcnow
+
     audit.security_event(
         session,
         actor="cli",

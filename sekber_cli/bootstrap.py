@@ -16,25 +16,25 @@ Echo = Callable[[str], None]
 
 
 def prepare_database(database_url: str, *, demo: bool, echo: Echo) -> None:
-    """Migrate, seed the catalogue, load the regions and, if asked, the demo directory."""
+    """Migrate, seed the catalogue, load the regions and, if asked, the demo directory
+    (progress at half way only: `sekber up` prints this, and its output fits one screen)."""
     echo("Migrating the database schema ...")
     upgrade(database_url)
     factory = uow_factory_for(database_url)
-    load_reference(factory, echo=echo, progress=progress_lines("Regions", echo))
+    load_reference(factory, echo=echo, progress=progress_lines("Regions", echo, step_percent=50))
     if demo:
-        load_demo(factory, echo=echo, progress=progress_lines("Demo directory", echo))
+        progress = progress_lines("Demo directory", echo, step_percent=50)
+        load_demo(factory, echo=echo, progress=progress)
         create_demo_accounts(factory, echo=echo)
 
 
 def create_demo_accounts(uow_factory: UowFactory, *, echo: Echo) -> None:
     with uow_factory() as uow:
-        demo_accounts.create(uow.session)
+        created = demo_accounts.create(uow.session)
         uow.commit()
     echo(
-        "Demo accounts (password "
-        + demo_accounts.PASSWORD
-        + "), sign in at /masuk: "
-        + ", ".join(f"{a.username} ({a.role})" for a in demo_accounts.ACCOUNTS)
+        f"Demo accounts: {len(created)} created, {len(demo_accounts.ACCOUNTS) - len(created)} "
+        f"there already (password {demo_accounts.PASSWORD})."
     )
 
 

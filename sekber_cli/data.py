@@ -1,21 +1,18 @@
-"""Data chores: migrate the schema, load reference data and the coordinator directory."""
+"""Data chores: migrate the schema, load reference data and the coordinator directory.
+The database is imported by each command, not here (`sekber --help` stays fast)."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from sekber_cli import bootstrap
-from shared.config import get_settings
-from shared.db import UowFactory, make_engine, uow_factory_for
-from shared.migrate import is_at_head, upgrade
-from shared.reference import directory
-from shared.reference.demo import ReferenceDataMissing
-from shared.reference.regions import Progress
+if TYPE_CHECKING:
+    from shared.db import UowFactory
+    from shared.reference.regions import Progress
 
 
 def register(app: typer.Typer) -> None:
@@ -27,12 +24,19 @@ def register(app: typer.Typer) -> None:
 
 def migrate() -> None:
     """Bring the database schema to the latest version."""
+    from shared.config import get_settings
+    from shared.migrate import upgrade
+
     upgrade(get_settings().database_url)
     typer.echo("Database schema is up to date.")
 
 
 def load_reference() -> None:
-    """Seed the PPKS categories and pillars and load the Kemendagri region codes."""
+    """Load the PPKS categories, pillars and regions.
+
+    Seeds the 26 PPKS categories and 13 pillars and loads the Kemendagri region codes."""
+    from sekber_cli import bootstrap
+
     _require_schema()
     with _progress_bar("Loading regions") as progress:
         bootstrap.load_reference(_uow_factory(), echo=typer.echo, progress=progress)
@@ -43,7 +47,12 @@ def load_directory(
         Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Directory CSV")
     ],
 ) -> None:
-    """Create or update coordinators from a CSV file; nothing is stored if a row is wrong."""
+    """Load coordinators from a directory CSV file.
+
+    Creates or updates them; nothing is stored if a row is wrong."""
+    from sekber_cli import bootstrap
+    from shared.reference import directory
+
     _require_schema()
     try:
         report = directory.load_directory(uow_factory=_uow_factory(), path=path)
@@ -56,7 +65,12 @@ def load_directory(
 
 
 def demo_directory() -> None:
-    """Load the made-up East Java demo directory (idempotent)."""
+    """Load the made-up East Java demo directory.
+
+    Loading it again changes nothing."""
+    from sekber_cli import bootstrap
+    from shared.reference.demo import ReferenceDataMissing
+
     _require_schema()
     try:
         with _progress_bar("Loading demo directory") as progress:
@@ -67,6 +81,10 @@ def demo_directory() -> None:
 
 
 def _require_schema() -> None:
+    from shared.config import get_settings
+    from shared.db import make_engine
+    from shared.migrate import is_at_head
+
     url = get_settings().database_url
     engine = make_engine(url)
     try:
@@ -79,6 +97,9 @@ def _require_schema() -> None:
 
 
 def _uow_factory() -> UowFactory:
+    from shared.config import get_settings
+    from shared.db import uow_factory_for
+
     return uow_factory_for(get_settings().database_url)
 
 

@@ -6,10 +6,10 @@ import logging
 import sys
 from typing import Literal
 
-from shared.runtime.logcontext import CorrelationFilter, JsonFormatter, text_format
-
 
 def configure(level: str, *, name: str, fmt: Literal["json", "text"] = "text") -> None:
+    from shared.runtime.logcontext import CorrelationFilter, JsonFormatter, text_format
+
     handler = logging.StreamHandler(sys.stderr)
     handler.addFilter(CorrelationFilter())
     if fmt == "json":

@@ -8,11 +8,6 @@ from typing import Annotated
 
 import typer
 
-from shared.config import get_settings
-from shared.db import uow_factory_for
-from shared.domain.actor import Actor
-from shared.notifications import dead_letters
-
 
 def register(app: typer.Typer) -> None:
     app.command("notifications-replay")(notifications_replay)
@@ -22,8 +17,15 @@ def notifications_replay(
     notification_id: Annotated[uuid.UUID, typer.Argument(help="The notification's id")],
     actor: Annotated[str | None, typer.Option(help="Who asks (default: you)")] = None,
 ) -> None:
-    """Set a dead or failed notification back to pending; the notify worker sends it again
-    with the same id once the relay publishes the request."""
+    """Send a dead or failed notification again.
+
+    Sets it back to pending; the notify worker sends it again with the same id once the
+    relay publishes the request."""
+    from shared.config import get_settings
+    from shared.db import uow_factory_for
+    from shared.domain.actor import Actor
+    from shared.notifications import dead_letters
+
     who = actor or _whoami()
     with uow_factory_for(get_settings().database_url)() as uow:
         try:

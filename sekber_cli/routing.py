@@ -5,17 +5,14 @@ from __future__ import annotations
 import getpass
 from datetime import date
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
 
-from shared.config import get_settings
-from shared.db import UowFactory, uow_factory_for
-from shared.domain.routing import rules as routing_rules
-from shared.domain.routing.replay import ReplayReport, Routed
-from shared.domain.routing.rules import RuleSet, RuleSetError
-from shared.routing import replay as rulereplay
-from shared.routing import rulestore
+if TYPE_CHECKING:
+    from shared.db import UowFactory
+    from shared.domain.routing.replay import ReplayReport, Routed
+    from shared.domain.routing.rules import RuleSet, RuleSetError
 
 RulesFile = Annotated[
     Path, typer.Argument(exists=True, dir_okay=False, readable=True, help="Rule set (TOML)")
@@ -32,10 +29,13 @@ def routing_replay(
     limit: Annotated[int, typer.Option(min=1, help="How many recent cases")] = 1000,
     examples: Annotated[int, typer.Option(min=0, help="How many changed cases to show")] = 5,
 ) -> None:
-    """Show what a draft rule set would change for the most recent cases; stores nothing.
+    """Try a draft rule set on recent cases.
 
-    Both rule sets decide the cases with today's directory, in one read-only transaction.
+    Shows what it would change for the most recent cases; stores nothing. Both rule sets
+    decide the cases with today's directory, in one read-only transaction.
     """
+    from shared.routing import replay as rulereplay
+
     rules = _parse(draft)
     report = rulereplay.replay_recent(
         uow_factory=_uow_factory(), draft=rules, limit=limit, examples=examples, today=date.today()
@@ -48,7 +48,12 @@ def rules_upload(
     path: RulesFile,
     actor: Annotated[str | None, typer.Option(help="Who uploads (default: you)")] = None,
 ) -> None:
-    """Validate, store and activate a rule set; routing workers use it from their next case."""
+    """Validate, store and activate a rule set.
+
+    The routing workers use it from their next case."""
+    from shared.domain.routing.rules import RuleSetError
+    from shared.routing import rulestore
+
     text = _read(path)
     with _uow_factory()() as uow:
         try:
@@ -88,6 +93,9 @@ def _tasks(tasks: tuple[Routed, ...]) -> str:
 
 
 def _parse(path: Path) -> RuleSet:
+    from shared.domain.routing import rules as routing_rules
+    from shared.domain.routing.rules import RuleSetError
+
     try:
         return routing_rules.parse(_read(path))
     except RuleSetError as exc:
@@ -115,4 +123,7 @@ def _whoami() -> str:
 
 
 def _uow_factory() -> UowFactory:
+    from shared.config import get_settings
+    from shared.db import uow_factory_for
+
     return uow_factory_for(get_settings().database_url)

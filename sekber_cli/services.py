@@ -1,4 +1,5 @@
-"""Run one Sekber service in the foreground: intake, routing, notify, relay or scheduler."""
+"""Run one Sekber service in the foreground: intake, routing, notify, relay or scheduler.
+Each command imports its service when it runs, not here (`sekber --help` stays fast)."""
 
 from __future__ import annotations
 
@@ -8,17 +9,21 @@ import signal
 import sys
 import tempfile
 import threading
-from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import typer
 
 from sekber_cli import logs
-from shared.config import Settings, SettingsError, get_settings
+
+if TYPE_CHECKING:
+    from shared.config import Settings
 
 
 def intake() -> None:
     """The HTTP API (FastAPI under uvicorn)."""
     import uvicorn
+
+    from shared.config import get_settings
 
     settings = get_settings()
     logs.configure(settings.log_level, name="intake", fmt=settings.effective_log_format)
@@ -41,6 +46,8 @@ def intake() -> None:
 
 def routing() -> None:
     """The routing worker (Celery, queue sekber.routing)."""
+    from shared.config import get_settings
+
     settings = get_settings()
     logs.configure(settings.log_level, name="routing", fmt=settings.effective_log_format)
     with contextlib.ExitStack() as stack:
@@ -59,6 +66,7 @@ def routing() -> None:
 def notify() -> None:
     """The notify worker (Celery, queue sekber.notify)."""
     from services.notify import worker
+    from shared.config import get_settings
 
     settings = get_settings()
     _check_channel_urls(settings)
@@ -70,6 +78,7 @@ def _check_channel_urls(settings: Settings) -> None:
     """Refuse, one line each, the channel URLs notify may not send to in this environment
     (plain http or an internal address outside development and test: urlguard)."""
     from services.notify.channels import urlguard
+    from shared.config import SettingsError
 
     urls = {
         "SEKBER_WEBHOOK_URL": settings.webhook_url,
@@ -91,7 +100,10 @@ def _check_channel_urls(settings: Settings) -> None:
 
 def relay() -> None:
     """The outbox relay and reconciliation sweep."""
+    from datetime import timedelta
+
     from shared import bus
+    from shared.config import get_settings
     from shared.db import uow_factory_for
     from shared.outbox import relay as outbox
     from shared.runtime import heartbeat
@@ -127,8 +139,11 @@ def relay() -> None:
 
 
 def scheduler() -> None:
-    """The deadline scheduler (Celery beat): sends the periodic deadline scan to routing."""
+    """The deadline scheduler (Celery beat).
+
+    It sends the periodic deadline scan to the routing worker."""
     from services.routing import scheduler as routing_scheduler
+    from shared.config import get_settings
 
     settings = get_settings()
     logs.configure(settings.log_level, name="scheduler", fmt=settings.effective_log_format)

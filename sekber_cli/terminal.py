@@ -1,7 +1,9 @@
-"""The terminal side of `sekber up`: prefixed output lines, and Ctrl-C handling."""
+"""The terminal side of `sekber up`: prefixed output lines, the start-up chatter left out
+of them, and Ctrl-C handling."""
 
 from __future__ import annotations
 
+import re
 import signal
 import threading
 from collections.abc import Callable, Iterable
@@ -43,6 +45,41 @@ class Console:
         """One line on stderr."""
         styled = typer.style(message, fg="red", bold=True) if self._color else message
         self.line(SELF, styled, err=True)
+
+
+# The first line of a banner: a worker's (" -------------- routing@host v5.7.0 (...)"),
+# beat's ("celery beat v5.7.0 (...) is starting.").
+BANNER_START = re.compile(r"^\s*-{3,} \S+@\S+ v\d|^celery beat v\d")
+# What ends one: a log line in the text format (it starts with the date) or JSON, or a
+# traceback. A banner is some 20 lines: no more are ever dropped.
+BANNER_END = re.compile(r"^\d{4}-\d\d-\d\d[ T]|^\{|^Traceback")
+BANNER_MAX_LINES = 40
+# Alembic's INFO lines (its plugins, its dialect), written when the intake's readiness
+# check first reads the schema version: `up` has migrated the schema itself.
+ALEMBIC_INFO = re.compile(r"^\d{4}-\d\d-\d\d \S+ INFO +\S+ \[[^\]]*\] alembic\.")
+
+
+class StartupChatter:
+    """Leaves out what Celery prints for a human starting one worker by hand (the banner
+    of each worker and of beat: its configuration, queues and tasks), empty lines and
+    Alembic's INFO lines. `sekber up` says itself when everything is ready."""
+
+    def __init__(self) -> None:
+        self._dropped: dict[str, int] = {}  # child name -> lines dropped of its banner
+        self._lock = threading.Lock()
+
+    def keep(self, name: str, line: str) -> bool:
+        with self._lock:
+            if name in self._dropped:
+                if BANNER_END.match(line) or self._dropped[name] >= BANNER_MAX_LINES:
+                    del self._dropped[name]
+                    return True
+                self._dropped[name] += 1
+                return False
+            if BANNER_START.match(line):
+                self._dropped[name] = 1
+                return False
+            return bool(line.strip()) and not ALEMBIC_INFO.match(line)
 
 
 class StopSignals:

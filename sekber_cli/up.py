@@ -3,6 +3,11 @@
 Prepares the database, starts an embedded Redis when none is configured, runs the five
 services (intake, routing, notify, relay and the deadline scheduler) as child processes
 with prefixed output, and stops them all on Ctrl-C or SIGTERM.
+
+What it prints is meant to fit one screen: Celery's start-up banners and its warning about
+superuser privileges are left out (terminal.StartupChatter, child_environment), and the
+last lines say where to go. The services keep their heartbeats in var/heartbeats/ (unless
+SEKBER_HEARTBEAT_DIR says otherwise), where `sekber probe SERVICE` run here finds them.
 """
 
 from __future__ import annotations
@@ -15,25 +20,26 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from sekber_cli import reachable, secret_file
-from sekber_cli.embedded import EmbeddedRedis
-from sekber_cli.supervisor import (
-    READY_LINES,
-    SERVICES,
-    Supervisor,
-    sekber_children,
-    wait_for_http,
-)
-from sekber_cli.terminal import Console, StopSignals
-from shared.config import Settings, load_settings
+from sekber_cli import probe
+
+if TYPE_CHECKING:
+    from sekber_cli.embedded import EmbeddedRedis
+    from sekber_cli.supervisor import Supervisor
+    from sekber_cli.terminal import Console
+    from shared.config import Settings
 
 VAR_DIR = Path("var")
 REDIS_DIR = VAR_DIR / "redis"
 SECRET_FILE = VAR_DIR / "secret.key"
+HEARTBEAT_DIR = probe.UP_DIR
+# Celery warns each worker started as root (or in the sudo or wheel group) that this is
+# not recommended, in eight lines per worker; up runs on a developer's machine or in a
+# container, where it is the rule. Celery refuses pickle as root all the same.
+ROOT_WARNING_FILTER = "ignore:You're running the worker with superuser privileges"
 # Settings that cannot be used, or a server they name that does not answer.
 CANNOT_START = 2
 
@@ -46,16 +52,22 @@ def register(app: typer.Typer) -> None:
             typer.Option("--demo", help="Also load the made-up demo directory of coordinators."),
         ] = False,
     ) -> None:
-        """Run the whole system here: database, Redis, intake, routing, notify, relay and the
-        deadline scheduler."""
+        """Run the whole system here, in the foreground.
+
+        The database, Redis, intake, routing, notify, relay and the deadline scheduler;
+        Ctrl-C stops them all. Data lives under ./var/."""
         raise typer.Exit(run(demo=demo))
 
 
 def run(*, demo: bool) -> int:
     """Run until a signal (exit 0) or until a service dies (exit 1); 2 when it cannot start.
     Settings that cannot be used raise SettingsError (sekber_cli.main reports it)."""
-    # Imported here so that the one-service commands, which load this module too, stay light.
+    # Imported here so that `sekber --help` and the one-service commands stay light.
+    from sekber_cli import reachable
     from sekber_cli.bootstrap import prepare_database
+    from sekber_cli.embedded import EmbeddedRedis
+    from sekber_cli.supervisor import SERVICES, Supervisor, sekber_children
+    from sekber_cli.terminal import Console, StartupChatter, StopSignals
 
     console = Console(SERVICES, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     settings = settings_for_up(console.say)
@@ -89,8 +101,15 @@ def run(*, demo: bool) -> int:
                 redis_url=redis_url,
                 http_port=settings.http_port,
                 secret_key=settings.secret_key,
+                heartbeat_dir=heartbeat_dir(settings.heartbeat_dir),
             )
-            supervisor = Supervisor(sekber_children(), env=env, on_line=console.line)
+            chatter = StartupChatter()
+
+            def show(name: str, line: str) -> None:
+                if chatter.keep(name, line):
+                    console.line(name, line)
+
+            supervisor = Supervisor(sekber_children(), env=env, on_line=show)
             signals.on_repeat = supervisor.hurry
             signals.arm()
             supervisor.start()
@@ -100,6 +119,7 @@ def run(*, demo: bool) -> int:
                 http_port=settings.http_port,
                 console=console,
                 scan_seconds=settings.deadline_scan_seconds,
+                demo=demo,
             )
         except KeyboardInterrupt:
             console.say("interrupted before the services started")
@@ -119,6 +139,9 @@ def run(*, demo: bool) -> int:
 def settings_for_up(say: Callable[[str], None]) -> Settings:
     """The settings; without SEKBER_SECRET_KEY, with the key kept in var/ (generated on the
     first run). Every child gets the key through its environment (child_environment)."""
+    from sekber_cli import secret_file
+    from shared.config import load_settings
+
     if secret_file.configured():
         return load_settings()
     key, generated = secret_file.kept(SECRET_FILE)
@@ -129,8 +152,19 @@ def settings_for_up(say: Callable[[str], None]) -> Settings:
     return load_settings(secret_key=key)
 
 
+def heartbeat_dir(configured: str) -> str:
+    """SEKBER_HEARTBEAT_DIR, or var/heartbeats/ here, where `sekber probe` run in this
+    directory looks when the variable is unset."""
+    return configured or str(HEARTBEAT_DIR.resolve())
+
+
 def child_environment(
-    *, database_url: str, redis_url: str, http_port: int, secret_key: str
+    *,
+    database_url: str,
+    redis_url: str,
+    http_port: int,
+    secret_key: str,
+    heartbeat_dir: str | None = None,
 ) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -139,7 +173,10 @@ def child_environment(
         SEKBER_HTTP_PORT=str(http_port),
         SEKBER_SECRET_KEY=secret_key,
         PYTHONUNBUFFERED="1",  # lines reach the terminal as they are written
+        PYTHONWARNINGS=",".join(filter(None, (env.get("PYTHONWARNINGS", ""), ROOT_WARNING_FILTER))),
     )
+    if heartbeat_dir:
+        env["SEKBER_HEARTBEAT_DIR"] = heartbeat_dir
     return env
 
 
@@ -150,12 +187,13 @@ def watch(
     http_port: int,
     console: Console,
     scan_seconds: float,
+    demo: bool = False,
 ) -> int:
     """Wait for a stop request (0) or a service that dies (1); announce when ready."""
     done = threading.Event()
     announcer = threading.Thread(
         target=_announce_when_ready,
-        args=(supervisor, http_port, scan_seconds, done, console),
+        args=(supervisor, http_port, scan_seconds, done, console, demo),
         daemon=True,
     )
     announcer.start()
@@ -177,9 +215,12 @@ def _announce_when_ready(
     scan_seconds: float,
     done: threading.Event,
     console: Console,
+    demo: bool,
 ) -> None:
     """Say when the API is ready (its database and Redis answer) and the deadline scheduler
     runs: without the scheduler, no reminder or escalation ever goes out."""
+    from sekber_cli.supervisor import READY_LINES, wait_for_http
+
     base = f"http://127.0.0.1:{http_port}"
     healthy = _wait_for(
         lambda: wait_for_http(f"{base}/readyz", timeout=1, cancelled=done.is_set),
@@ -194,11 +235,29 @@ def _announce_when_ready(
         late="the deadline scheduler has not started after 60 s; still waiting",
     )
     if scheduling:
-        console.say(
-            f"Sekber is up: API at {base}/docs; deadline scheduler alive "
-            f"(pid {supervisor.pid('scheduler')}), scanning every {scan_seconds:g} s "
-            "(Ctrl-C to stop)"
-        )
+        for line in ready_lines(
+            base, scheduler_pid=supervisor.pid("scheduler"), scan_seconds=scan_seconds, demo=demo
+        ):
+            console.say(line)
+
+
+def ready_lines(base: str, *, scheduler_pid: int, scan_seconds: float, demo: bool) -> list[str]:
+    """The last lines `up` prints: that it is up, then where to go (each line fits in 80
+    columns after the 12 of the prefix)."""
+    lines = [
+        "Sekber is up (Ctrl-C stops it all).",
+        f"  Scheduler: pid {scheduler_pid}, a deadline scan every {scan_seconds:g} s",
+        "  Liveness:  sekber probe routing (or notify, relay, scheduler)",
+        f"  Sign in:   {base}/masuk",
+        f"  API docs:  {base}/docs",
+    ]
+    if demo:
+        from shared.accounts import demo as demo_accounts
+
+        lines.append(f"  Demo accounts, password {demo_accounts.PASSWORD}:")
+        names = [f"{a.username} ({a.role})" for a in demo_accounts.ACCOUNTS]
+        lines += [f"    {', '.join(names[i : i + 2])}" for i in range(0, len(names), 2)]
+    return lines
 
 
 def _wait_for(

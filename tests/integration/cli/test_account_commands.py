@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
 from typer.testing import CliRunner
 
 from sekber_cli.main import app
-from shared.accounts import apikeys, demo, users
+from shared.accounts import apikeys, audit, demo, users
 from shared.config import get_settings
 from shared.db import UowFactory
 from shared.models import AuditEntry, User
@@ -100,3 +101,51 @@ def test_the_demo_accounts_are_created_once_one_per_role(uow_factory: UowFactory
     assert again == []
     assert sorted(roles) == sorted(a.role for a in demo.ACCOUNTS)
     assert coordinator.coordinator_id is not None
+
+
+def test_users_list_shows_role_jurisdiction_last_sign_in_and_state(
+    uow_factory: UowFactory,
+) -> None:
+    tag = uuid.uuid4().hex[:6]
+    signed_in, disabled, never = f"a.{tag}", f"b.{tag}", f"c.{tag}"
+    for name, role, region in ((signed_in, "supervisor", "35"), (disabled, "admin", "")):
+        created = runner.invoke(
+            app, ["users", "create", name, "--role", role, "--name", "X", "--jurisdiction", region],
+            input=f"{PASSWORD}\n{PASSWORD}\n",
+        )  # fmt: skip
+        assert created.exit_code == 0, created.output
+    runner.invoke(app, ["users", "create", never, "--role", "csr", "--name", "Y", "--no-password"])
+    assert runner.invoke(app, ["users", "disable", disabled]).exit_code == 0
+    with uow_factory() as uow:  # what a sign-in records (services/intake/access/signin.py)
+        for minute in (1, 7):
+            audit.security_event(
+                uow.session,
+                actor=f"user:{signed_in}",
+                role="-",
+                action="login",
+                object_type="account",
+                object_id=signed_in,
+                now=datetime(2026, 3, 2, 8, minute, tzinfo=UTC),
+            )
+        uow.commit()
+
+    result = runner.invoke(app, ["users", "list"])
+
+    assert result.exit_code == 0, result.output
+    lines = {line.split()[0]: line.split() for line in result.output.splitlines()}
+    assert " ".join(lines["USERNAME"]) == "USERNAME ROLE JURISDICTION LAST SIGN-IN (UTC) STATE"
+    assert lines[signed_in][1:] == ["supervisor", "35", "2026-03-02", "08:07", "active"]
+    assert lines[disabled][1:] == ["admin", "national", "never", "disabled"]
+    assert lines[never][1:] == ["csr", "national", "never", "active"]
+    only = runner.invoke(app, ["users", "list", "--role", "csr"]).output
+    assert never in only and signed_in not in only
+
+
+def test_keys_list_says_when_there_are_none() -> None:
+    name = f"nokeys.{uuid.uuid4().hex[:6]}"
+    runner.invoke(app, ["users", "create", name, "--role", "csr", "--name", "Z", "--no-password"])
+
+    result = runner.invoke(app, ["keys", "list", name])
+
+    assert result.exit_code == 0
+    assert result.output.strip() == "Belum ada kunci API / No API keys"

@@ -16,7 +16,7 @@ import pytest
 import redis
 from typer.testing import CliRunner
 
-from sekber_cli import probe
+from sekber_cli import probe, up
 from sekber_cli.main import app
 from shared.config import Settings
 from shared.runtime import heartbeat
@@ -136,13 +136,65 @@ def test_a_running_service_passes_the_probe_and_a_frozen_or_stopped_one_fails(
     assert "no heartbeat" in stopped.stderr
 
 
-def test_the_probe_says_so_when_heartbeats_are_off(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_probe_says_so_when_heartbeats_are_off(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no var/heartbeats/ of a `sekber up` here
     monkeypatch.setenv("SEKBER_HEARTBEAT_DIR", "")
 
     result = CliRunner().invoke(app, ["probe", "routing"])
 
     assert result.exit_code == probe.OFF
-    assert "SEKBER_HEARTBEAT_DIR" in result.output
+    assert "SEKBER_HEARTBEAT_DIR" in result.output and "var/heartbeats/" in result.output
+
+
+def test_without_a_setting_the_probe_reads_the_heartbeats_of_sekber_up_here(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SEKBER_HEARTBEAT_DIR", "")
+    heartbeat.Heartbeat(heartbeat.path_for(up.heartbeat_dir(""), "notify"), every=5).beat()
+
+    alive = CliRunner().invoke(app, ["probe", "notify"])
+    missing = CliRunner().invoke(app, ["probe", "relay"])
+
+    assert alive.exit_code == probe.PASS, alive.output
+    assert missing.exit_code == probe.FAIL
+    assert "no heartbeat at var/heartbeats/relay.heartbeat" in missing.output
+
+
+def test_a_service_started_as_up_starts_it_passes_the_probe_run_beside_it(
+    env: dict[str, str], started: list[Service], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`sekber up` gives its children SEKBER_HEARTBEAT_DIR=var/heartbeats (absolute); a
+    probe in another terminal, in the same directory and with no setting, finds them."""
+    workdir = tmp_path / "here"
+    workdir.mkdir()
+    monkeypatch.chdir(workdir)
+    env["SEKBER_HEARTBEAT_DIR"] = up.heartbeat_dir("")
+    assert env["SEKBER_HEARTBEAT_DIR"] == str(workdir / "var" / "heartbeats")
+    service = Service("relay", env)
+    started.append(service)
+    # Another terminal: neither the folder nor the secret key (up keeps it in var/) is set.
+    alone = {k: v for k, v in env.items() if k not in ("SEKBER_HEARTBEAT_DIR", "SEKBER_SECRET_KEY")}
+
+    deadline = time.monotonic() + 60
+    while True:
+        result = subprocess.run(
+            [sys.executable, "-m", "sekber_cli.main", "probe", "relay"],
+            env=alone,
+            cwd=workdir,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
+        if result.returncode == probe.PASS or time.monotonic() > deadline:
+            break
+        assert service.process.poll() is None, service.stderr()
+        time.sleep(0.5)
+
+    assert result.returncode == probe.PASS, (result.stderr, service.stderr())
+    assert "relay: alive" in result.stdout
 
 
 def test_the_sekber_command_reads_a_fresh_and_a_stale_heartbeat(
