@@ -209,7 +209,9 @@ def revoke_key(prefix: Annotated[str, typer.Argument(help="The key's prefix (its
 
 
 @key_app.command("list")
-def list_keys(username: Annotated[str | None, typer.Argument()] = None) -> None:
+def list_keys(
+    username: Annotated[str | None, typer.Argument(help="Only the keys of this account")] = None,
+) -> None:
     """Keys with their state (never the keys themselves)."""
     from sekber_cli import account_list
     from shared.accounts import apikeys
