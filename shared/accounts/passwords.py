@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 
 from pwdlib import PasswordHash
@@ -15,8 +16,15 @@ def _hasher() -> PasswordHash:
     return PasswordHash.recommended()
 
 
+# One Argon2 computation at a time in a process: each already runs on several lanes
+# (threads), and eight at once on two cores starve every other request of the process
+# (bench/signin_burst.py). Sign-ins queue a little; the rest of the API keeps answering.
+_ONE_AT_A_TIME = threading.Lock()
+
+
 def hash_password(password: str) -> str:
-    return _hasher().hash(password)
+    with _ONE_AT_A_TIME:
+        return _hasher().hash(password)
 
 
 def verify(password: str, password_hash: str | None) -> tuple[bool, str | None]:
@@ -24,10 +32,13 @@ def verify(password: str, password_hash: str | None) -> tuple[bool, str | None]:
 
     Without a stored hash a dummy hash is still checked, so that an unknown user takes
     as long to refuse as a wrong password (no user enumeration by timing)."""
-    if password_hash is None:
-        _hasher().verify(password, _dummy_hash())
-        return False, None
-    return _hasher().verify_and_update(password, password_hash)
+    dummy = _dummy_hash() if password_hash is None else None
+    with _ONE_AT_A_TIME:
+        if dummy is not None:
+            _hasher().verify(password, dummy)
+            return False, None
+        assert password_hash is not None
+        return _hasher().verify_and_update(password, password_hash)
 
 
 # A hash of nothing anyone types, made with pwdlib's recommended parameters: checking an

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import re
 import uuid
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.accounts import passwords, sessions
+from shared.db import UowFactory, read_only
 from shared.domain import regions
 from shared.domain.access import ROLES, Role
 from shared.models import Coordinator, User
@@ -123,6 +126,48 @@ def end_sessions(session: Session, *, username: str) -> User:
     """Sign the account out everywhere: every token issued so far stops."""
     user = find(session, username)
     sessions.end_all(user)
+    return user
+
+
+@dataclass(frozen=True, slots=True)
+class Verified:
+    """A password found right for an account, outside any transaction; `new_hash` when the
+    stored hash has outdated parameters."""
+
+    user_id: Any
+    password_hash: str
+    new_hash: str | None
+
+
+def verify_password(uow_factory: UowFactory, *, username: str, password: str) -> Verified:
+    """Check a password without holding a transaction through Argon2: the hash is read in
+    a short transaction of its own, then checked (a SQLite write lock, or a pooled
+    connection, is never held while Argon2 runs). SignInRefused after the same work
+    whether or not the account exists."""
+    with uow_factory() as uow:
+        read_only(uow.session)
+        found = uow.session.execute(
+            select(User.id, User.active, User.password_hash).where(
+                User.username == normalise_username(username)
+            )
+        ).first()
+    if found is None or not found.active or found.password_hash is None:
+        passwords.verify(password, None)  # the same work as a real check
+        raise SignInRefused()
+    ok, new_hash = passwords.verify(password, found.password_hash)
+    if not ok:
+        raise SignInRefused()
+    return Verified(found.id, found.password_hash, new_hash)
+
+
+def signed_in(session: Session, verified: Verified) -> User:
+    """The account a verified password opens, unless it was disabled or given a new
+    password meanwhile (SignInRefused); an outdated hash is replaced. The caller commits."""
+    user = session.get(User, verified.user_id)
+    if user is None or not user.active or user.password_hash != verified.password_hash:
+        raise SignInRefused()
+    if verified.new_hash:
+        user.password_hash = verified.new_hash
     return user
 
 

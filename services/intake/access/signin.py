@@ -75,9 +75,17 @@ def sign_in(request: Request, *, username: str, password: str, kind: str) -> Sig
             note(uow.session, account, "throttled")
             uow.commit()
         raise TooManyAttempts(wait)
+    try:
+        verified = users.verify_password(uow_factory, username=username, password=password)
+    except users.SignInRefused:
+        with uow_factory() as uow:
+            note(uow.session, account, "login_failed")
+            uow.commit()
+        throttle.failed(account, client)
+        raise
     with uow_factory() as uow:
         try:
-            user = users.authenticate(uow.session, username=username, password=password)
+            user = users.signed_in(uow.session, verified)
         except users.SignInRefused:
             note(uow.session, account, "login_failed")
             uow.commit()
