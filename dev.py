@@ -2,7 +2,7 @@
 """Development commands for a fresh machine that has only Python 3.11 or newer.
 
     python3 dev.py up [--demo]      run the whole system here (see README.md)
-    python3 dev.py test [ARGS...]   run the test suite; ARGS go to pytest
+    python3 dev.py test [ARGS...]   run the test suite on every core; ARGS go to pytest
     python3 dev.py check            ruff check, ruff format --check, mypy, lint-imports
 
 Each command first makes sure .venv exists and holds the project with its dev extras,
@@ -12,6 +12,7 @@ reinstalling when pyproject.toml has changed since the last install. Standard li
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 import subprocess
 import sys
@@ -44,7 +45,7 @@ def main(argv: list[str]) -> int:
         return replace_process([str(BIN / "sekber"), "up", *rest])
     if command == "test":
         ensure_environment()
-        return replace_process([str(BIN / "python"), "-m", "pytest", *rest])
+        return replace_process([str(BIN / "python"), "-m", "pytest", *pytest_arguments(rest)])
     if command == "check":
         ensure_environment()
         return check()
@@ -71,6 +72,43 @@ def ensure_environment() -> None:
 
 def pyproject_hash() -> str:
     return hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+
+
+# pytest's short options that take a value: in a cluster such as -rs, what follows is it.
+VALUED_SHORT = set("rkmpcoWn")
+
+
+def pytest_arguments(args: list[str]) -> list[str]:
+    """The suite on every core: pytest-xdist with one worker per core, each test file a
+    unit of work on one worker, the longest first (see tests/conftest.py). Unless the
+    arguments (or PYTEST_ADDOPTS) choose the workers themselves (-n N, -n 0, -p no:xdist)
+    or want the output as it comes (-s), which workers would swallow; --pdb runs in this
+    process by itself."""
+    given = [*os.environ.get("PYTEST_ADDOPTS", "").split(), *args]
+    plugins = {b for a, b in itertools.pairwise(given) if a == "-p"}
+    plugins |= {a[2:] for a in given if a.startswith("-p") and len(a) > 2}
+    if "no:xdist" in plugins:
+        return args
+    if "--capture=no" in given or any(_short_flag(a, "s") for a in given):
+        return args
+    extra = []
+    if not any(a.startswith("--numprocesses") or _short_flag(a, "n") for a in given):
+        extra += ["-n", "auto"]
+    if not any(a.startswith("--dist") for a in given):
+        extra += ["--dist", "loadfile"]
+    return [*extra, *args]
+
+
+def _short_flag(arg: str, letter: str) -> bool:
+    """Whether `arg` is a cluster of short options (-vs, -rs, -n4) that sets `letter`."""
+    if not arg.startswith("-") or arg.startswith("--"):
+        return False
+    for found in arg[1:]:
+        if found == letter:
+            return True
+        if found in VALUED_SHORT:
+            return False
+    return False
 
 
 def check() -> int:

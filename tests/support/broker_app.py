@@ -32,13 +32,15 @@ def settings_for(broker_url: str) -> Settings:
 
 
 def make_app(broker_url: str, files: Path) -> Celery:
+    # shared=False: the tasks are this app's only (not handed to every Celery app the
+    # process finalizes later, which would warn of duplicate task names).
     app = bus.make_celery(settings_for(broker_url), name="broker-test")
 
     def append(name: str, line: str) -> None:
         with (files / name).open("a") as f:
             f.write(line + "\n")
 
-    @app.task(name=HOLD)
+    @app.task(name=HOLD, shared=False)
     def hold(n: int) -> None:
         """Start, then wait (at most HOLD_SECONDS) until the file `release` exists."""
         append("started", str(n))
@@ -47,7 +49,7 @@ def make_app(broker_url: str, files: Path) -> Celery:
             time.sleep(0.05)
         append("done", str(n))
 
-    @app.task(name=MARK)
+    @app.task(name=MARK, shared=False)
     def mark(n: int) -> None:
         append("marks", str(n))
 

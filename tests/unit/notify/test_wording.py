@@ -28,7 +28,7 @@ def test_a_due_time_from_another_zone_or_none_is_converted() -> None:
     assert wording.local_time(datetime(2026, 8, 17, 1, 0), "en") == "Monday, 17 Aug 2026 08:00 WIB"
 
 
-@pytest.mark.parametrize("code", [*Outcome, *TERMINAL])
+@pytest.mark.parametrize("code", [*Outcome, *sorted(TERMINAL)])
 def test_every_outcome_and_end_state_has_words_in_both_languages(code: str) -> None:
     assert code in wording.OUTCOMES
     words_id, words_en = wording.outcome(code)
