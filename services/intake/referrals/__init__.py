@@ -18,7 +18,8 @@ RULES = {
     "GET /": allow(*EVERYONE, page=True),
     "GET /rujukan/baru": allow(CW, SV, page=True),
     "POST /rujukan/baru": allow(CW, SV, page=True, audit="case"),
-    "GET /rujukan": allow(CW, SV, page=True, audit="case"),
+    # The same scope as GET /api/v1/cases: each sees the cases `case_list` lets them see.
+    "GET /rujukan": allow(CW, CO, SV, AD, page=True, audit="case"),
 }
 
 

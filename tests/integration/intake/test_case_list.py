@@ -132,3 +132,22 @@ def test_a_list_without_credentials_or_with_a_bad_cursor_is_refused(client: Test
     bad = client.get("/api/v1/cases", params={"cursor": "!!nope"}, headers=me)
     assert bad.status_code == 422 and bad.json()["detail"][0]["field"] == "cursor"
     assert client.get("/api/v1/cases", params={"limit": 101}, headers=me).status_code == 422
+
+
+def test_the_case_list_page_shows_a_coordinator_their_own_cases_like_the_api(
+    client: TestClient, uow_factory: UowFactory
+) -> None:
+    """The menu link "Daftar kasus" (/rujukan) answered 403 for a coordinator (issue 20)."""
+    villages = west_java_villages(uow_factory)
+    village = villages[110]
+    tksk = add_coordinator(uow_factory, pillar="TKSK", region=village.rsplit(".", 1)[0])
+    sender = headers_for("case_worker", f"cw-{uuid.uuid4().hex[:6]}@example.id")
+    mine = send(client, village, sender)
+    route(uow_factory, uuid.UUID(mine))
+    elsewhere = send(client, villages[-2], sender)
+
+    response = client.get("/rujukan", headers=headers_for("coordinator", str(tksk)))
+
+    assert response.status_code == 200, response.text
+    assert f"/kasus/{mine}" in response.text
+    assert f"/kasus/{elsewhere}" not in response.text
