@@ -4,6 +4,7 @@ the timeline, and the life-cycle actions the reader may take (plain form posts).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 from urllib.parse import parse_qs
@@ -39,6 +40,29 @@ from shared.models import Case
 router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
 
 CaseId = Annotated[uuid.UUID, Path()]
+
+# A task still to be worked on (the case is open while one is).
+_OPEN = ("routing", "unassigned", "requested", "accepted", "in-progress", "on-hold")
+
+
+def reporter_line(name: str, organisation: str | None) -> str:
+    """The reporter's name, then their organisation once: "Sri Wahyuni (Puskesos)" of
+    "Puskesos Desa Tegalrejo" reads "Sri Wahyuni · Puskesos Desa Tegalrejo"."""
+    name = (name or "").strip()
+    org = (organisation or "").strip()
+    if name.endswith(")") and "(" in name:
+        bare, _, inner = name[:-1].rpartition("(")
+        if org and inner.strip().lower() in org.lower():
+            name = bare.strip()
+        elif not org:
+            return name
+    return f"{name} · {org}" if org else name
+
+
+def actor_words(actor: str, t: Callable[[str], str]) -> str:
+    """A timeline entry's actor in people's words: the services by what they do."""
+    key = f"actor.{actor}"
+    return t(key) if key in i18n.TEXT else actor
 
 
 def _case_page(
@@ -79,6 +103,8 @@ def _case_page(
         for r in rows
         if "reassign" in allowed[r.id]
     }
+    t = i18n.translator(language(request))
+    still_open = [r.pillar for r in view.referrals if r.status in _OPEN]
     return page(
         request,
         "case.html",
@@ -102,6 +128,10 @@ def _case_page(
         pillar_list=pillars.PILLARS,
         cares=[c.value for c in Care],
         event_label=lambda kind: i18n.label(i18n.EVENT, kind, language(request)),
+        actor_words=lambda who: actor_words(who, t),
+        reporter=reporter_line(view.reporter_name, view.reporter_organisation),
+        still_open=still_open,
+        show_rule_id=actor.kind in ("supervisor", "admin"),
     )
 
 

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.requests import Request
+from starlette.responses import FileResponse
+from starlette.routing import Route
 
 from services.intake.web.render import HERE
 
@@ -15,3 +18,13 @@ STATIC_PATH = "/static"
 def install(app: FastAPI) -> None:
     """Serve the static files (one CSS file, a few small scripts)."""
     app.mount(STATIC_PATH, StaticFiles(directory=HERE / "static"), name="static")
+    # Browsers ask for /favicon.ico whatever the page links: answer with the same icon.
+    app.router.routes.append(Route("/favicon.ico", _favicon, methods=["GET", "HEAD"]))
+
+
+def _favicon(request: Request) -> FileResponse:
+    return FileResponse(
+        HERE / "static" / "favicon.svg",
+        media_type="image/svg+xml",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )

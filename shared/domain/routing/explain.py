@@ -36,7 +36,8 @@ def _level(code: str | None, *, en: bool) -> str:
 
 SENTENCES = {
     "id": {
-        "head": "Aturan '{rule}' (versi aturan {version}) meminta {pillar} untuk: {purpose}. "
+        # The rule's id is English and a code: Indonesian readers get its purpose only.
+        "head": "Menurut aturan rujukan (versi {version}), {pillar} diminta untuk: {purpose}. "
         "Pencarian dimulai dari tingkat {start} lalu naik sampai provinsi.",
         "residential": " Pelayanan dalam panti adalah kewenangan provinsi.",
         "nobody": " Tidak ada koordinator {pillar} yang aktif dan masih punya kapasitas di "

@@ -194,7 +194,7 @@ def test_a_coordinator_works_a_task_from_the_case_page_and_sees_it_in_the_inbox(
     )
     assert accepted.status_code == 303
     after = client.get(accepted.headers["location"], headers=me).text
-    assert "Tersimpan." in after and "Tugas diterima" in after
+    assert "Tugas diterima." in after and "Tersimpan. Terima" not in after
     assert f'action="/kasus/{case_id}/tugas/{task.id}/start"' in after
 
 

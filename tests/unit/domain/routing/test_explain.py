@@ -45,7 +45,8 @@ def test_the_choice_is_explained_in_bahasa_indonesia() -> None:
         person("Mas Adi", "35.08.01", active=False),
         language="id",
     )
-    assert "Aturan 'elderly'" in text.summary
+    assert "Menurut aturan rujukan (versi" in text.summary
+    assert "elderly" not in text.summary  # the rule's English id is not in Indonesian text
     assert "Dipilih: Bu Sri di tingkat kecamatan" in text.summary
     assert "dari 2 kandidat yang memenuhi syarat (1/5 kasus terbuka)" in text.summary
     assert any(
