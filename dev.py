@@ -54,7 +54,10 @@ def main(argv: list[str]) -> int:
 
 
 def ensure_environment() -> None:
-    """Create .venv if missing; (re)install the project when pyproject.toml changed."""
+    """Create .venv if missing; (re)install the project when pyproject.toml changed.
+
+    The installer is uv (from PyPI, kept in .venv), several times faster than pip; pip is
+    the fallback when uv cannot be had or fails, and SEKBER_INSTALLER=pip chooses it."""
     python = BIN / "python"
     if not python.exists():
         print("Creating .venv ...", file=sys.stderr)
@@ -64,10 +67,34 @@ def ensure_environment() -> None:
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
         return
     print("Installing the project into .venv (pyproject.toml changed) ...", file=sys.stderr)
-    pip = [str(python), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
-    if subprocess.run([*pip, "-e", ".[dev]"]).returncode != 0:
-        sys.exit("pip could not install the project; see the messages above")
+    if not install_with_uv(python) and not install_with_pip(python):
+        sys.exit("could not install the project; see the messages above")
     STAMP.write_text(wanted + "\n")
+
+
+PIP = ["-m", "pip", "install", "--disable-pip-version-check", "-q"]
+
+
+def install_with_uv(python: Path) -> bool:
+    if os.environ.get("SEKBER_INSTALLER", "uv") == "pip":
+        return False
+    uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
+    if not uv.exists():
+        got = subprocess.run([str(python), *PIP, "uv"], capture_output=True, text=True)
+        if got.returncode != 0 or not uv.exists():
+            print("uv could not be installed; pip will install the project", file=sys.stderr)
+            return False
+    done = subprocess.run([str(uv), "pip", "install", "-q", "--python", str(python), *PROJECT])
+    if done.returncode != 0:
+        print("uv failed (see above); trying pip", file=sys.stderr)
+    return done.returncode == 0
+
+
+def install_with_pip(python: Path) -> bool:
+    return subprocess.run([str(python), *PIP, *PROJECT]).returncode == 0
+
+
+PROJECT = ["-e", ".[dev]"]
 
 
 def pyproject_hash() -> str:

@@ -7,7 +7,7 @@
 Issue 17 item 5: a route written `async def` that hashes a password (Argon2) or talks to
 the database synchronously holds the event loop, and every other request with it. The
 sign-in routes are plain `def` now (FastAPI runs them in its thread pool) and
-tests/integration/intake/test_event_loop.py keeps them so; this script measures what that
+tests/integration/intake/edge/test_event_loop.py keeps them so; this script measures what that
 buys. Target: /healthz p95 during 8 concurrent sign-ins stays within 3x of its idle p95.
 
 It makes a database of its own (a fresh one on the PostgreSQL server named by

@@ -4,7 +4,7 @@ Each feature declares the rules of its routes beside them (its `__init__.py`) an
 registers them with `include()`. The rule of a route names the roles that may call it (the
 rows they then see are limited by services/intake/access/scope.py) and the kind of record
 it touches, which the audit trail records. A route without a rule answers 403 to everyone,
-and create_app refuses to start (tests/integration/intake/test_authorization_matrix.py
+and create_app refuses to start (tests/integration/intake/access/test_authorization_matrix.py
 checks every route by role).
 """
 

@@ -176,7 +176,7 @@ def test_an_admin_exports_everything_held_about_a_person_and_the_export_is_recor
 
 # --- The disclosure table of docs/security.md, held against the code, role by field ------
 
-DOC = Path(__file__).resolve().parents[3] / "docs" / "security.md"
+DOC = Path(__file__).resolve().parents[4] / "docs" / "security.md"
 # The table's rows: the role and how it stands to the case.
 ROWS = {
     "coordinator serving the case": (Role.COORDINATOR, Relation.ASSIGNEE, True),

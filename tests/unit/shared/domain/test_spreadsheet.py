@@ -12,7 +12,7 @@ import pytest
 
 from shared.domain.spreadsheet import csv_text, safe_cell
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 
 
 @pytest.mark.parametrize(

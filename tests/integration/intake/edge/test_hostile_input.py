@@ -15,7 +15,7 @@ from sqlalchemy import select
 from shared.db import UowFactory
 from shared.models import Case
 from tests.integration.intake.conftest import ADMIN, ANONYMOUS, counts, referral
-from tests.integration.intake.test_web_pages import WORKER, form
+from tests.integration.intake.referrals.test_web_pages import WORKER, form
 
 HOSTILE = {
     "NUL": "\x00",

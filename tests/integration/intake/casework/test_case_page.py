@@ -15,7 +15,7 @@ from services.intake.casework.case_page import reporter_line
 from shared.db import UowFactory
 from shared.models import Referral
 from tests.integration.factories import add_coordinator, route
-from tests.integration.intake.test_web_pages import WORKER, form, submit, village_in
+from tests.integration.intake.referrals.test_web_pages import WORKER, form, submit, village_in
 from tests.support.auth import headers_for
 
 
