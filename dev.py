@@ -5,8 +5,9 @@
     python3 dev.py test [ARGS...]   run the test suite on every core; ARGS go to pytest
     python3 dev.py check            ruff check, ruff format --check, mypy, lint-imports
 
-Each command first makes sure .venv exists and holds the project with its dev extras,
-reinstalling when pyproject.toml has changed since the last install. Standard library only.
+Each command first makes sure .venv exists and holds the project (with its dev extras for
+`test` and `check`), reinstalling when pyproject.toml has changed since the last install.
+The installer is uv, from PyPI, with pip as the fallback. Standard library only.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -41,7 +43,7 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     os.chdir(ROOT)
     if command == "up":
-        ensure_environment()
+        ensure_environment(dev=False)
         return replace_process([str(BIN / "sekber"), "up", *rest])
     if command == "test":
         ensure_environment()
@@ -53,48 +55,78 @@ def main(argv: list[str]) -> int:
     return 2
 
 
-def ensure_environment() -> None:
-    """Create .venv if missing; (re)install the project when pyproject.toml changed.
+def ensure_environment(*, dev: bool = True) -> None:
+    """Create .venv if missing; (re)install the project when pyproject.toml changed, with
+    its dev extras (linters, test tools) for `test` and `check`, without them for `up`.
 
-    The installer is uv (from PyPI, kept in .venv), several times faster than pip; pip is
-    the fallback when uv cannot be had or fails, and SEKBER_INSTALLER=pip chooses it."""
+    The installer is uv (from PyPI), several times faster than pip; pip is the fallback
+    when uv cannot be had or fails, and SEKBER_INSTALLER=pip chooses it."""
     python = BIN / "python"
+    use_uv = os.environ.get("SEKBER_INSTALLER", "uv") != "pip"
     if not python.exists():
         print("Creating .venv ...", file=sys.stderr)
-        if subprocess.run([sys.executable, "-m", "venv", str(VENV)]).returncode != 0:
+        # uv needs no pip in the environment; ensurepip is the slower half of `venv`.
+        without_pip = ["--without-pip"] if use_uv else []
+        made = subprocess.run([sys.executable, "-m", "venv", *without_pip, str(VENV)])
+        if made.returncode != 0:
             sys.exit("could not create .venv (on Debian/Ubuntu: apt install python3-venv)")
     wanted = pyproject_hash()
-    if STAMP.exists() and STAMP.read_text().strip() == wanted:
+    if up_to_date(STAMP.read_text() if STAMP.exists() else "", wanted, dev=dev):
         return
     print("Installing the project into .venv (pyproject.toml changed) ...", file=sys.stderr)
-    if not install_with_uv(python) and not install_with_pip(python):
+    project = ["-e", ".[dev]" if dev else "."]
+    if not (use_uv and install_with_uv(python, project)) and not install_with_pip(python, project):
         sys.exit("could not install the project; see the messages above")
-    STAMP.write_text(wanted + "\n")
+    STAMP.write_text(f"{wanted} dev\n" if dev else f"{wanted}\n")
+
+
+def up_to_date(stamp: str, wanted: str, *, dev: bool) -> bool:
+    """Whether the install the stamp records (pyproject.toml's hash, then "dev" when the dev
+    extras came with it) is the one wanted: a runtime install does for `up`, not for tests."""
+    installed = stamp.split()
+    return installed[:1] == [wanted] and (not dev or "dev" in installed[1:])
 
 
 PIP = ["-m", "pip", "install", "--disable-pip-version-check", "-q"]
+UV_HOME = VENV / "uv"  # uv's own package, beside the environment it installs into
 
 
-def install_with_uv(python: Path) -> bool:
-    if os.environ.get("SEKBER_INSTALLER", "uv") == "pip":
+def install_with_uv(python: Path, project: list[str]) -> bool:
+    uv = find_uv()
+    if uv is None:
+        print("uv could not be had; pip installs the project", file=sys.stderr)
         return False
-    uv = BIN / ("uv.exe" if os.name == "nt" else "uv")
-    if not uv.exists():
-        got = subprocess.run([str(python), *PIP, "uv"], capture_output=True, text=True)
-        if got.returncode != 0 or not uv.exists():
-            print("uv could not be installed; pip will install the project", file=sys.stderr)
-            return False
-    done = subprocess.run([str(uv), "pip", "install", "-q", "--python", str(python), *PROJECT])
+    # uv leaves compiling to the first import, as Python caches it; where Python is told to
+    # cache nothing (PYTHONDONTWRITEBYTECODE), compile here, as pip does, or every start
+    # of every service would compile its imports again.
+    compile_ = ["--compile-bytecode"] if sys.flags.dont_write_bytecode else []
+    command = [uv, "pip", "install", "-q", *compile_, "--python", str(python), *project]
+    done = subprocess.run(command)
     if done.returncode != 0:
         print("uv failed (see above); trying pip", file=sys.stderr)
     return done.returncode == 0
 
 
-def install_with_pip(python: Path) -> bool:
-    return subprocess.run([str(python), *PIP, *PROJECT]).returncode == 0
+def find_uv() -> str | None:
+    """uv on the PATH, or uv installed from PyPI into .venv/uv by this Python's pip."""
+    found = shutil.which("uv")
+    if found:
+        return found
+    kept = UV_HOME / "bin" / ("uv.exe" if os.name == "nt" else "uv")
+    if not kept.exists():
+        got = subprocess.run(
+            [sys.executable, *PIP, "--target", str(UV_HOME), "uv"], capture_output=True
+        )
+        if got.returncode != 0:
+            return None
+    return str(kept) if kept.exists() else None
 
 
-PROJECT = ["-e", ".[dev]"]
+def install_with_pip(python: Path, project: list[str]) -> bool:
+    has_pip = subprocess.run([str(python), "-m", "pip", "--version"], capture_output=True)
+    if has_pip.returncode != 0:
+        subprocess.run([str(python), "-m", "ensurepip", "-q"], check=False)
+    return subprocess.run([str(python), *PIP, *project]).returncode == 0
 
 
 def pyproject_hash() -> str:

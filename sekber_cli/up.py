@@ -63,7 +63,7 @@ def run(*, demo: bool) -> int:
     """Run until a signal (exit 0) or until a service dies (exit 1); 2 when it cannot start.
     Settings that cannot be used raise SettingsError (sekber_cli.main reports it)."""
     # Imported here so that `sekber --help` and the one-service commands stay light.
-    from sekber_cli import reachable
+    from sekber_cli import reachable, warmup
     from sekber_cli.bootstrap import prepare_database
     from sekber_cli.embedded import EmbeddedRedis
     from sekber_cli.supervisor import SERVICES, Supervisor, sekber_children
@@ -93,8 +93,10 @@ def run(*, demo: bool) -> int:
             if problem:
                 console.error(problem)
                 return CANNOT_START
+            warming = warmup.start()  # on the other core, while the database is prepared
             console.say(f"preparing database {_redacted(database_url)}")
             prepare_database(database_url, demo=demo, echo=console.say)
+            warmup.finish(warming)
 
             env = child_environment(
                 database_url=database_url,
