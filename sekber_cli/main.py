@@ -13,7 +13,16 @@ import sys
 
 import typer
 
-from sekber_cli import accounts, data, notifications, probe, routing, services, up
+from sekber_cli import (
+    accounts,
+    calendar,
+    data,
+    notifications,
+    probe,
+    routing,
+    services,
+    up,
+)
 from sekber_cli.helptext import use_plain_help
 
 # Plain Click help (rich_markup_mode=None and helptext.PlainCommand): no boxes, no type
@@ -35,6 +44,7 @@ data.register(app)
 routing.register(app)
 notifications.register(app)
 accounts.register(app)
+calendar.register(app)
 use_plain_help(app)
 
 

@@ -41,8 +41,8 @@ from services.intake.web import render
 from shared.accounts.sessions import SessionCheck
 from shared.config import Settings, get_settings
 from shared.db import uow_factory_for
-from shared.domain import deadlines
 from shared.models.base import utcnow
+from shared.reference import calendar
 from shared.routing.directory import SnapshotCache
 from shared.routing.rulestore import ActiveRules
 
@@ -72,7 +72,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.directory = SnapshotCache(check_every=settings.directory_check_seconds)
     app.state.rules = ActiveRules()
     # Read once: a broken deadlines file stops the start, not a request.
-    app.state.deadlines = deadlines.load(settings.deadlines_file)
+    # Counting with the working calendar (national holidays, cuti bersama, the days
+    # administrators set), reloaded by a thread of its own.
+    app.state.deadlines = calendar.working_policy(app.state.uow_factory, settings.deadlines_file)
     app.state.clock = utcnow
     app.state.readiness = Readiness(
         uow_factory=app.state.uow_factory,

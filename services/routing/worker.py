@@ -6,7 +6,7 @@ from services.routing import handlers, tasks
 from shared import bus
 from shared.config import Settings
 from shared.db import uow_factory_for
-from shared.domain import deadlines
+from shared.reference import calendar
 from shared.routing.directory import SnapshotCache
 from shared.runtime import metrics as worker_metrics
 from shared.runtime import worker_service
@@ -19,12 +19,13 @@ def run(settings: Settings, *, concurrency: int = 2) -> int:
     metrics = worker_metrics.start_for_worker(
         host=settings.metrics_host, port=settings.metrics_port
     )
+    uow_factory = uow_factory_for(settings.database_url)
     tasks.register(
         app,
-        uow_factory=uow_factory_for(settings.database_url),
+        uow_factory=uow_factory,
         routing=handlers.Routing(
             directory=SnapshotCache(check_every=settings.directory_check_seconds),
-            deadlines=deadlines.load(settings.deadlines_file),
+            deadlines=calendar.working_policy(uow_factory, settings.deadlines_file),
             broadcast_size=settings.broadcast_size,
             metrics=metrics,
         ),

@@ -168,13 +168,13 @@ def lookahead(policy: DeadlinePolicy, step: Step) -> timedelta:
     """How far ahead of now a due time of `step` may lie with the step already at risk.
 
     A step is at risk once its due time is within (1 - at_risk_fraction) of its length;
-    for working days the length is bounded from above (weekends, every listed holiday,
-    and a start on a day off), so the scheduler can select candidates by due time alone.
+    for working days the length is bounded from above (weekends, the closed days a stretch
+    can hold, and a start on a day off), so the scheduler can select candidates by due
+    time alone.
     """
+    closed = policy.calendar.closed_days_bound()
     longest = max(
-        _longest(duration, len(policy.calendar.holidays))
-        for (_, s), duration in policy.durations.items()
-        if s is step
+        _longest(duration, closed) for (_, s), duration in policy.durations.items() if s is step
     )
     return longest * (1 - policy.at_risk_fraction)
 

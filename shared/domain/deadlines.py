@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
@@ -51,11 +53,21 @@ class Duration:
 
 @dataclass(frozen=True, slots=True)
 class Calendar:
+    """Working days: Monday to Friday in `timezone`, but for the closed days in `holidays`
+    (national holidays, cuti bersama, regional holidays; any collection of dates, so that
+    one kept up to date elsewhere can be passed in)."""
+
     timezone: ZoneInfo
-    holidays: frozenset[date]
+    holidays: Collection[date]
 
     def is_working_day(self, day: date) -> bool:
         return day.weekday() < 5 and day not in self.holidays
+
+    def closed_days_bound(self) -> int:
+        """At most this many closed days fall within any stretch shorter than a year (such
+        a stretch touches two calendar years at most)."""
+        per_year = Counter(day.year for day in self.holidays)
+        return 2 * max(per_year.values(), default=0)
 
     def add(self, start: datetime, duration: Duration) -> datetime:
         if not duration.working_days:

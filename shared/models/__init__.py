@@ -3,6 +3,7 @@
 from shared.models.access import ApiKey, AuditEntry, RevokedSession, User
 from shared.models.actionlink import ActionLinkUse
 from shared.models.base import Base
+from shared.models.calendar import CalendarDay
 from shared.models.case import Case, CaseEvent, Referral, ReferralOffer
 from shared.models.directory import Coordinator
 from shared.models.notification import Notification
@@ -16,6 +17,7 @@ __all__ = [
     "ApiKey",
     "AuditEntry",
     "Base",
+    "CalendarDay",
     "Case",
     "CaseEvent",
     "Category",

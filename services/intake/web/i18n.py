@@ -35,6 +35,29 @@ TEXT: dict[str, tuple[str, str]] = {
     "sign_out": ("Keluar", "Sign out"),
     "home.title": ("Beranda", "Home"),
     "home.intro": ("Pilih yang ingin Anda kerjakan.", "Choose what you want to do."),
+    # the working calendar (services/intake/reference/calendar_routes.py)
+    "nav.calendar": ("Kalender kerja", "Working calendar"),
+    "cal.title": ("Kalender kerja", "Working calendar"),
+    "cal.intro": (
+        "Hari libur nasional, cuti bersama dan hari yang ditetapkan admin. Tenggat dalam "
+        "hari kerja tidak berjalan pada hari-hari ini.",
+        "National holidays, cuti bersama and days set by administrators. Deadlines in "
+        "working days do not run on these days.",
+    ),
+    "cal.year": ("Tahun", "Year"),
+    "cal.show": ("Tampilkan", "Show"),
+    "cal.closed_weekdays": ("hari kerja (Senin-Jumat) libur", "weekdays (Mon-Fri) closed"),
+    "cal.date": ("Tanggal", "Date"),
+    "cal.name": ("Keterangan", "Name"),
+    "cal.kind": ("Jenis", "Kind"),
+    "cal.source": ("Dasar", "Source"),
+    "cal.none": ("Tidak ada hari libur yang tercatat.", "No closed days recorded."),
+    "cal.how": (
+        "Admin mengubah kalender dengan perintah sekber calendar set-leave atau "
+        "set-workday, menyebut dasar keputusannya.",
+        "Administrators change it with sekber calendar set-leave or set-workday, naming "
+        "the decree.",
+    ),
     # referral form
     "form.title": ("Rujukan baru", "New referral"),
     "form.intro": (
@@ -296,6 +319,36 @@ TEXT: dict[str, tuple[str, str]] = {
     "notfound.title": ("Tidak ditemukan", "Not found"),
     "notfound.text": ("Kasus ini tidak ada atau bukan wewenang Anda.", "No such case for you."),
 }
+
+
+CALENDAR_KINDS: dict[str, tuple[str, str]] = {
+    "national": ("Libur nasional", "National holiday"),
+    "cuti_bersama": ("Cuti bersama", "Collective leave"),
+    "leave": ("Libur (ditetapkan admin)", "Closed (set by an administrator)"),
+    "workday": ("Hari kerja (ditetapkan admin)", "Working day (set by an administrator)"),
+}
+MONTHS: dict[str, tuple[str, str]] = {
+    str(i): pair
+    for i, pair in enumerate(
+        [
+            ("Januari", "January"), ("Februari", "February"), ("Maret", "March"),
+            ("April", "April"), ("Mei", "May"), ("Juni", "June"), ("Juli", "July"),
+            ("Agustus", "August"), ("September", "September"), ("Oktober", "October"),
+            ("November", "November"), ("Desember", "December"),
+        ],
+        start=1,
+    )
+}  # fmt: skip
+WEEKDAYS: dict[str, tuple[str, str]] = {
+    str(i): pair
+    for i, pair in enumerate(
+        [
+            ("Senin", "Monday"), ("Selasa", "Tuesday"), ("Rabu", "Wednesday"),
+            ("Kamis", "Thursday"), ("Jumat", "Friday"), ("Sabtu", "Saturday"),
+            ("Minggu", "Sunday"),
+        ]
+    )
+}  # fmt: skip
 
 
 def lang_index(lang: str) -> int:

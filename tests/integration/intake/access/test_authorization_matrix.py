@@ -140,6 +140,7 @@ def fill(template: str, place: Place) -> str:
         "action": "accept",
         "token": "not-a-link",
         "code": "53",
+        "year": "2026",
     }
     path = template
     for name in [p.strip("{}").split(":")[0] for p in template.split("/") if p.startswith("{")]:
