@@ -19,6 +19,7 @@ from sekber_cli import (
     data,
     notifications,
     probe,
+    regions,
     routing,
     services,
     up,
@@ -45,6 +46,7 @@ routing.register(app)
 notifications.register(app)
 accounts.register(app)
 calendar.register(app)
+regions.register(app)
 use_plain_help(app)
 
 

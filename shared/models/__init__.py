@@ -9,7 +9,13 @@ from shared.models.directory import Coordinator
 from shared.models.notification import Notification
 from shared.models.outbox import OutboxEvent, ProcessedEvent
 from shared.models.preferences import NotificationPreference, NotificationSettings
-from shared.models.reference import Category, Pillar, ReferenceVersion, Region
+from shared.models.reference import (
+    Category,
+    Pillar,
+    ReferenceVersion,
+    Region,
+    RegionSuccessor,
+)
 from shared.models.rules import RuleSetVersion
 
 __all__ = [
@@ -32,6 +38,7 @@ __all__ = [
     "Referral",
     "ReferralOffer",
     "Region",
+    "RegionSuccessor",
     "RevokedSession",
     "RuleSetVersion",
     "User",

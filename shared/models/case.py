@@ -6,10 +6,22 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.models.base import Base, UTCDateTime, new_id, utcnow
+from shared.models.reference import ReferenceVersion
+
+
+def _filed_code(context: Any) -> str | None:
+    code = context.get_current_parameters().get("village_code")
+    return str(code) if code is not None else None
+
+
+# The region list loaded when the case is filed, read in the INSERT itself (no round trip).
+_regions_version = (
+    select(ReferenceVersion.version).where(ReferenceVersion.name == "regions").scalar_subquery()
+)
 
 
 class Case(Base):
@@ -27,7 +39,15 @@ class Case(Base):
     tracking_code: Mapped[str] = mapped_column(String(20), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="received", index=True)
     category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"))
+    # The village's current code: a new Kemendagri code list moves it (`sekber regions
+    # upgrade`); the code and the list it was filed under stay below.
     village_code: Mapped[str] = mapped_column(ForeignKey("regions.code"), index=True)
+    filed_village_code: Mapped[str | None] = mapped_column(
+        String(13), default=_filed_code, nullable=True
+    )
+    filed_regions_version: Mapped[str | None] = mapped_column(
+        String(120), default=_regions_version, nullable=True
+    )
     urgency: Mapped[str] = mapped_column(String(10))
     description: Mapped[str] = mapped_column(Text)
     needs: Mapped[list[str]] = mapped_column(JSON, default=list)

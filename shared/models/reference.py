@@ -17,6 +17,22 @@ class Region(Base):
     name: Mapped[str] = mapped_column(String(120))
     level: Mapped[str] = mapped_column(String(10))
     parent_code: Mapped[str | None] = mapped_column(String(13), index=True)
+    # The code list that dropped this code; None while it is current. Codes are never
+    # deleted: cases and coordinators filed under them stay readable.
+    retired_in: Mapped[str | None] = mapped_column(String(120))
+
+
+class RegionSuccessor(Base):
+    """A row of a code list's crosswalk: where an old code went (`kind`: rename, move, split,
+    merge). Of a split, the successor that `takes_cases` gets the cases and coordinators."""
+
+    __tablename__ = "region_successors"
+
+    old_code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    new_code: Mapped[str] = mapped_column(String(13), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    takes_cases: Mapped[bool] = mapped_column(Boolean, default=False)
+    version: Mapped[str] = mapped_column(String(120))
 
 
 class Category(Base):

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from shared.db import UowFactory
 from shared.domain import regions as region_codes
-from shared.models import ReferenceVersion, Region
+from shared.models import ReferenceVersion, Region, RegionSuccessor
 from shared.models.base import utcnow
 
 DEFAULT_CSV = Path(__file__).resolve().parent.parent / "data" / "regions" / "wilayah.csv"
@@ -94,13 +94,16 @@ def load_regions(
     checksum = hashlib.sha256(data).hexdigest()
     with uow_factory() as uow:
         session = uow.session
-        _serialise_loaders(session)
+        serialise_loaders(session)
         loaded = session.get(ReferenceVersion, REFERENCE_NAME)
         if loaded is not None and loaded.checksum == checksum:
             return LoadReport(REFERENCE_NAME, loaded.version, loaded.row_count, skipped=True)
+        if loaded is not None and _upgraded(session):
+            # A newer list came with `sekber regions upgrade`: the shipped one would undo it.
+            return LoadReport(REFERENCE_NAME, loaded.version, loaded.row_count, skipped=True)
 
         rows = parse_regions_csv(data.decode("utf-8"))
-        inserted, updated = _upsert(session, rows, progress)
+        inserted, updated = upsert_regions(session, rows, progress)
         if loaded is None:
             loaded = ReferenceVersion(name=REFERENCE_NAME)
             session.add(loaded)
@@ -119,7 +122,7 @@ def load_regions(
     )
 
 
-def _upsert(
+def upsert_regions(
     session: Session, rows: Sequence[RegionRow], progress: Progress | None
 ) -> tuple[int, int]:
     existing = {
@@ -149,7 +152,11 @@ def _upsert(
     return inserted, updated
 
 
-def _serialise_loaders(session: Session) -> None:
+def _upgraded(session: Session) -> bool:
+    return session.scalar(select(RegionSuccessor.old_code).limit(1)) is not None
+
+
+def serialise_loaders(session: Session) -> None:
     """Make a second loader wait for the first, then find the file loaded and skip it.
     SQLite needs nothing: its transactions begin with the write lock (shared.db)."""
     if session.get_bind().dialect.name == "postgresql":

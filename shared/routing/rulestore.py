@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from shared.domain.routing import rules as routing_rules
 from shared.domain.routing.rules import RuleSet, RuleSetError
 from shared.models import RuleSetVersion
+from shared.reference import region_upgrade
 
 DEFAULT_AUTHOR = "sekber (default rules)"
 
@@ -33,6 +34,12 @@ def store(session: Session, *, text: str, created_by: str) -> RuleSetVersion:
     Uploading the text of an existing version again re-activates it.
     """
     parsed = routing_rules.parse(text)
+    named = region_upgrade.retired_codes_in(text, region_upgrade.retired_codes(session))
+    if named:
+        raise routing_rules.RuleSetError(
+            f"names region codes a newer code list retired: {', '.join(sorted(set(named)))}; "
+            "use their successors (sekber regions upgrade printed them)"
+        )
     digest = checksum(text)
     existing = session.scalar(
         select(RuleSetVersion).where(RuleSetVersion.version == parsed.version)
