@@ -9,7 +9,15 @@ from services.intake.access import policy
 from services.intake.access.policy import AD, API, SV, allow
 from services.intake.dashboard import page, routes
 
-WIDGETS = ("summary", "open-tasks", "resolution-times", "breaches", "decline-reasons", "backlog")
+WIDGETS = (
+    "summary",
+    "flow",
+    "open-tasks",
+    "resolution-times",
+    "breaches",
+    "decline-reasons",
+    "backlog",
+)
 RULES = {
     # Counts and durations, no person in them.
     **{f"GET {API}/dashboard/{widget}": allow(SV, AD) for widget in WIDGETS},

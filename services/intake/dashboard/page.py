@@ -1,8 +1,8 @@
-"""The supervisor's dashboard. The queue of unroutable cases, dead-lettered notifications
-and the latest cases are rendered here, under the same filters as the charts (see
-dashboard_rows), with the queue and the dead letters to download as CSV; the figures and
-charts come from the dashboard API (/api/v1/dashboard/*), drawn as inline SVG by
-dashboard.js with the same filters."""
+"""The supervisor's dashboard page, drawn on the server with no script: the summary and
+the charts (board.py, from the same queries as /api/v1/dashboard/*, as SVG whose numbers
+are also in tables and CSV), the queue of unroutable cases, the dead-lettered
+notifications and the latest cases (dashboard_rows), under one set of filters. Dates are
+shown and entered as DD-MM-YYYY; a date that is not one is refused naming the field."""
 
 from __future__ import annotations
 
@@ -11,17 +11,20 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import Response
+from sqlalchemy.orm import Session
 
 from services.intake.access.guard import access_of
+from services.intake.dashboard import board
 from services.intake.dashboard import rows as dashboard_rows
+from services.intake.dashboard.measures import Bucket
 from services.intake.deps import ActorDep, NowDep, SessionDep
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.referrals import views as queries
-from services.intake.web import i18n
-from services.intake.web.render import HEADERS, language, page
+from services.intake.web.render import HEADERS, bad_input, language, page
 from shared.domain import categories, pillars, regions
 from shared.domain.spreadsheet import csv_text
 from shared.domain.urgency import Urgency
+from shared.models import ReferenceVersion
 
 router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
 
@@ -42,7 +45,15 @@ def dashboard(
     region: Filter = None,
 ) -> Response:
     filters = _params(request)
+    for name in ("from", "to"):
+        value = filters[name].strip()
+        if value and dashboard_rows.day_of(value) is None:
+            return bad_input(
+                request, status=422, field=name, msg="a date written DD-MM-YYYY, e.g. 05-12-2026"
+            )
     f = dashboard_rows.filters(actor, filters, now=now)
+    lang = language(request)
+    bucket = Bucket.DAY if filters["bucket"] == "day" else Bucket.WEEK
     jurisdiction = actor.jurisdiction or regions.EAST_JAVA
     top = queries.region_with_children(
         session, regions.EAST_JAVA if len(jurisdiction) < 5 else jurisdiction
@@ -53,19 +64,28 @@ def dashboard(
         "dashboard.html",
         actor=actor,
         filters=filters,
-        reason_labels={
-            code: i18n.label(i18n.REASON, code, language(request)) for code in i18n.REASON
-        },
+        shown_from=board.dmy(f.period.first),
+        shown_to=board.dmy(f.period.last),
+        bucket=bucket.value,
         query=query,
         table_query=f"?{query}" if query else "",
         region_options=top.children if top else [],
-        pillar_list=pillars.PILLARS,
-        categories=categories.CATEGORIES,
+        pillar_list=[(p.code, p.name_en if lang == "en" else p.name_id) for p in pillars.PILLARS],
+        categories=[
+            (c.code, c.name_en if lang == "en" else c.name_id) for c in categories.CATEGORIES
+        ],
         urgencies=[u.value for u in Urgency],
+        board=board.build(session, f, bucket=bucket, lang=lang),
+        regions_version=reference_version(session),
         queue=dashboard_rows.queue(session, f),
         dead=dashboard_rows.dead(session, f),
         latest=dashboard_rows.latest(session, f),
     )
+
+
+def reference_version(session: Session) -> str:
+    loaded = session.get(ReferenceVersion, "regions")
+    return loaded.version if loaded else ""
 
 
 def _csv(text: str, filename: str) -> Response:

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
+from services.intake.dashboard import flow as flow_query
 from services.intake.dashboard import measures, queries
 from services.intake.dashboard import schemas as out
 from services.intake.dashboard.measures import Bucket
@@ -121,6 +122,15 @@ def summary(session: ReadOnlySessionDep, f: FiltersDep, format: Format = "json")
 def open_tasks(session: ReadOnlySessionDep, f: FiltersDep, format: Format = "json") -> Any:
     """Open tasks now by pillar and area, one level below the region asked for."""
     return _answer("open-tasks", f, queries.open_tasks(session, f=f), format)
+
+
+@router.get("/flow", response_model=out.FlowRead, responses=_REFUSALS)
+def flow(
+    session: ReadOnlySessionDep, f: FiltersDep, bucket: BucketQuery = Bucket.WEEK,
+    format: Format = "json",
+) -> Any:  # fmt: skip
+    """Cases received and cases closed, per day or week."""
+    return _answer("flow", f, flow_query.flow(session, f=f, bucket=bucket), format)
 
 
 @router.get("/resolution-times", response_model=out.ResolutionTimesRead, responses=_REFUSALS)

@@ -38,11 +38,22 @@ _PILLARS = frozenset(p.code for p in pillars.PILLARS)
 _URGENCIES = frozenset(u.value for u in Urgency)
 
 
-def _day(value: str) -> date | None:
+def day_of(value: str) -> date | None:
+    """A date as people write it (DD-MM-YYYY) or as the API does (YYYY-MM-DD)."""
+    value = value.strip()
+    if not value:
+        return None
     try:
-        return date.fromisoformat(value) if value else None
+        return datetime.strptime(value, "%d-%m-%Y").date()
+    except ValueError:
+        pass
+    try:
+        return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+_day = day_of
 
 
 def filters(actor: Actor, params: Mapping[str, str], *, now: datetime) -> Filters:

@@ -35,6 +35,17 @@ class OpenTasksRead(BaseModel):
     rows: list[OpenTaskRow]
 
 
+class FlowRow(BaseModel):
+    period_start: date
+    received: int  # cases reported in the bucket
+    closed: int  # cases whose last task ended in the bucket, none left open
+
+
+class FlowRead(BaseModel):
+    bucket: str  # day | week
+    rows: list[FlowRow]
+
+
 class ResolutionRow(BaseModel):
     period_start: date
     accepted: int  # tasks accepted in the bucket

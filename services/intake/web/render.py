@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, urlencode, urlsplit
@@ -45,7 +45,18 @@ def local_time(value: datetime | str | None) -> str:
     return value.astimezone(WIB).strftime("%d-%m-%Y %H:%M WIB")
 
 
+def day_month_year(value: date | datetime | str | None) -> str:
+    """Dates as people here write them: 05-12-2026."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, str):
+        value = date.fromisoformat(value[:10])
+    return value.strftime("%d-%m-%Y")
+
+
 env.filters["wib"] = local_time
+env.filters["dmy"] = day_month_year
+env.globals["zip"] = zip
 
 
 def language(request: Request) -> str:

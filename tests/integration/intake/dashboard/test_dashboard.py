@@ -276,6 +276,53 @@ class TestWidgets:
              "first_contact": 0, "resolve": 1},
         ]  # fmt: skip
 
+    def test_the_flow_counts_cases_received_and_closed_per_week(self, client: TestClient) -> None:
+        assert get(client, "flow", region="33", **WEEK) == {
+            "bucket": "week",
+            "rows": [{"period_start": "2026-11-16", "received": 5, "closed": 2}],
+        }
+        by_day = get(client, "flow", region="34", bucket="day", **WEEK)["rows"]
+        assert [(r["period_start"], r["closed"]) for r in by_day if r["closed"]] == [
+            ("2026-11-17", 1)
+        ]
+
+    def test_the_page_draws_the_charts_with_the_apis_numbers(self, client: TestClient) -> None:
+        response = client.get(
+            "/dasbor",
+            params={"region": "33", "from": "16-11-2026", "to": "22-11-2026"},
+            headers=NATIONAL,
+        )
+        assert response.status_code == 200
+        html = response.text
+        assert "16-11-2026 – 22-11-2026" in html
+        assert 'value="16-11-2026"' in html  # the period is entered as it is shown
+        # Cases in and out, open tasks by pillar, breaches by step, time to accept.
+        assert "16-11-2026, Masuk: 5" in html and "16-11-2026, Selesai: 2" in html
+        assert "TKSK: 3" in html
+        assert "Menerima tugas: 3" in html and "Kontak pertama: 1" in html
+        assert "Menyelesaikan: 1" in html
+        assert "16-11-2026, Median: 2" in html  # accepted A1 2 h, E1 1 h, B1 6 h
+        assert html.count('<svg class="chart"') == 5
+        # Under the Content Security Policy: no inline style, no script needed.
+        assert "style=" not in html and "<style" not in html
+        assert "dashboard.js" not in html
+        # Filters in people's words, the code list in the footer.
+        assert ">Pekerja Sosial Masyarakat</option>" in html
+        assert "Kode wilayah: Kepmendagri" in html
+
+    def test_a_region_with_nothing_to_show_says_so(self, client: TestClient) -> None:
+        response = client.get("/dasbor", params={"region": "36"}, headers=NATIONAL)
+        assert response.status_code == 200
+        assert "Belum ada data pada periode ini." in response.text
+
+    @pytest.mark.parametrize("field", ["from", "to"])
+    def test_a_date_that_is_not_one_is_refused_naming_the_field(
+        self, client: TestClient, field: str
+    ) -> None:
+        response = client.get("/dasbor", params={field: "2026/11/16"}, headers=NATIONAL)
+        assert response.status_code == 422
+        assert f"{field}:" in response.text and "DD-MM-YYYY" in response.text
+
     def test_decline_reasons_count_declines_and_lapses(self, client: TestClient) -> None:
         assert get(client, "decline-reasons", region="33", **WEEK) == {
             "rows": [{"reason": "no_capacity", "count": 1}, {"reason": "no_response", "count": 1}]
@@ -290,8 +337,8 @@ class TestWidgets:
         ]  # fmt: skip
 
     @pytest.mark.parametrize(
-        "widget", ["summary", "open-tasks", "resolution-times", "breaches", "decline-reasons",
-                   "backlog"],
+        "widget", ["summary", "flow", "open-tasks", "resolution-times", "breaches",
+                   "decline-reasons", "backlog"],
     )  # fmt: skip
     def test_csv_holds_the_same_rows_as_json(self, client: TestClient, widget: str) -> None:
         body = get(client, widget, region="33", **WEEK)
