@@ -28,6 +28,7 @@ from services.notify.channels.base import (
 from services.notify.context import case_link
 from services.notify.delivery_context import DEFAULT_LEASE, DeliveryContext
 from shared.db import UowFactory
+from shared.domain.notice import NotificationState
 from shared.models import Case, Notification
 from shared.models.base import utcnow
 from shared.models.timeline import add_case_event
@@ -110,9 +111,9 @@ def _hand_back(uow_factory: UowFactory, ids: list[uuid.UUID]) -> None:
     with uow_factory() as uow:
         uow.session.execute(
             update(Notification)
-            .where(Notification.id.in_(ids), Notification.state == "sending")
+            .where(Notification.id.in_(ids), Notification.state == NotificationState.SENDING)
             .values(
-                state="pending",
+                state=NotificationState.PENDING,
                 attempts=Notification.attempts - 1,
                 lease_until=None,
                 not_before=utcnow(),
@@ -138,7 +139,7 @@ def _send_all(delivery: DeliveryContext, rows: Iterator[Leased], *, in_task: boo
             channel.send(_outgoing(note, row.tracking_code, base_url))
         except DeliveryError as exc:
             if isinstance(exc, PermanentDeliveryError):
-                state, not_before = "dead", None
+                state, not_before = NotificationState.DEAD, None
             else:
                 state, not_before = retry.after_failure(
                     note.attempts, in_task=in_task, now=utcnow()
@@ -152,7 +153,7 @@ def _send_all(delivery: DeliveryContext, rows: Iterator[Leased], *, in_task: boo
                 state,
                 exc,
             )
-            if state == "failed" and not_before is None:
+            if state == NotificationState.FAILED and not_before is None:
                 failures.append(note.id)
             continue
         _mark_sent(uow_factory, note)
@@ -165,7 +166,9 @@ def release(uow_factory: UowFactory, notification_id: uuid.UUID) -> None:
     with uow_factory() as uow:
         uow.session.execute(
             update(Notification)
-            .where(Notification.id == notification_id, Notification.state == "pending")
+            .where(
+                Notification.id == notification_id, Notification.state == NotificationState.PENDING
+            )
             .values(not_before=None)
         )
         uow.commit()
@@ -199,12 +202,17 @@ def _lease(
             .where(
                 Notification.id == notification_id,
                 or_(
-                    Notification.state.in_(("pending", "failed"))
+                    Notification.state.in_((NotificationState.PENDING, NotificationState.FAILED))
                     & or_(Notification.not_before.is_(None), Notification.not_before <= now),
-                    (Notification.state == "sending") & (Notification.lease_until < now),
+                    (Notification.state == NotificationState.SENDING)
+                    & (Notification.lease_until < now),
                 ),
             )
-            .values(state="sending", attempts=Notification.attempts + 1, lease_until=now + lease)
+            .values(
+                state=NotificationState.SENDING,
+                attempts=Notification.attempts + 1,
+                lease_until=now + lease,
+            )
         )
         if not result.rowcount:  # type: ignore[attr-defined]
             return None
@@ -219,7 +227,7 @@ def _mark_sent(uow_factory: UowFactory, note: Notification) -> None:
     meanwhile: given up, the row would wait for its lease to run out and go again."""
     for delay in (*MARK_SENT_RETRY_DELAYS, None):
         try:
-            _finish(uow_factory, note, state="sent", error=None, not_before=None)
+            _finish(uow_factory, note, state=NotificationState.SENT, error=None, not_before=None)
             return
         except (OperationalError, InterfaceError) as exc:
             if delay is None:
@@ -248,7 +256,7 @@ def _finish(
         "lease_until": None,
         "not_before": not_before,
     }
-    if state == "sent":
+    if state == NotificationState.SENT:
         values["sent_at"] = utcnow()
     with uow_factory() as uow:
         uow.session.execute(update(Notification).where(Notification.id == note.id).values(**values))

@@ -30,7 +30,7 @@ from services.notify.delivery import DIGEST, deliver
 from services.notify.delivery_context import DeliveryContext
 from services.notify.wording import URGENCY_ID, local_time
 from shared.db import UowFactory
-from shared.domain.notice import digest_due, local_day, quiet_until
+from shared.domain.notice import NotificationState, digest_due, local_day, quiet_until
 from shared.models import Case, Coordinator, Notification
 from shared.notifications import preferences
 from shared.runtime.budget import Budget
@@ -73,7 +73,10 @@ def send_digests(
                 Group(coordinator_id, channel)
                 for coordinator_id, channel in uow.session.execute(
                     select(Notification.coordinator_id, Notification.channel)
-                    .where(Notification.state == "held", Notification.coordinator_id.is_not(None))
+                    .where(
+                        Notification.state == NotificationState.HELD,
+                        Notification.coordinator_id.is_not(None),
+                    )
                     .order_by(Notification.coordinator_id, Notification.channel)
                 )
                 if coordinator_id is not None
@@ -114,7 +117,7 @@ def _make(
             session.scalars(
                 select(Notification)
                 .where(
-                    Notification.state == "held",
+                    Notification.state == NotificationState.HELD,
                     Notification.coordinator_id == group.coordinator_id,
                     Notification.channel == group.channel,
                 )
@@ -155,13 +158,13 @@ def _make(
             language=coordinator.language,
             subject=text.subject[:200],
             body=text.body,
-            state="pending",
+            state=NotificationState.PENDING,
             not_before=quiet_until(prefs, now),
         )
         session.add(note)
         session.flush()
         for row in held:
-            row.state, row.digest_id = "digested", note.id
+            row.state, row.digest_id = NotificationState.DIGESTED, note.id
         try:
             uow.commit()
         except IntegrityError:  # another run made today's digest first

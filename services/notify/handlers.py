@@ -37,7 +37,7 @@ from services.notify.delivery import (
 from services.notify.delivery_context import DeliveryContext
 from services.notify.recipients import INAPP, Audience, Recipient
 from shared.db import UowFactory
-from shared.domain.notice import EVENT_TYPE_OF, Preferences, Verdict, decide
+from shared.domain.notice import EVENT_TYPE_OF, NotificationState, Preferences, Verdict, decide
 from shared.events import Envelope, NotificationReplayRequested
 from shared.models import Notification
 from shared.models.base import new_id, utcnow
@@ -143,9 +143,13 @@ def record(
                     not_before=row.not_before,
                 )
                 if row.channel == INAPP:  # the row is the inbox entry: delivered on commit
-                    note.state, note.sent_at, note.attempts = "sent", utcnow(), 1
-                elif row.state == "pending" and row.not_before is None:
-                    note.state, note.attempts, note.lease_until = "sending", 1, utcnow() + lease
+                    note.state, note.sent_at, note.attempts = NotificationState.SENT, utcnow(), 1
+                elif row.state == NotificationState.PENDING and row.not_before is None:
+                    note.state, note.attempts, note.lease_until = (
+                        NotificationState.SENDING,
+                        1,
+                        utcnow() + lease,
+                    )
                     recorded.leased.append(Leased(note, str(context["tracking_code"])))
                 session.add(note)
                 if row.channel == INAPP:
@@ -177,7 +181,11 @@ def _rows(
         decision = decide(prefs, kind=recipient.kind, channel=channel, urgency=urgency, now=now)
         if decision.verdict is Verdict.SKIP:
             continue
-        state = "held" if decision.verdict is Verdict.HOLD else "pending"
+        state = (
+            NotificationState.HELD
+            if decision.verdict is Verdict.HOLD
+            else NotificationState.PENDING
+        )
         rows.append(_Row(channel, address, state, decision.not_before))
     return rows
 
@@ -206,7 +214,13 @@ def _undelivered(uow_factory: UowFactory, event_id: uuid.UUID) -> list[uuid.UUID
                 select(Notification.id).where(
                     Notification.event_id == event_id,
                     Notification.channel != INAPP,
-                    Notification.state.in_(("pending", "failed", "sending")),
+                    Notification.state.in_(
+                        (
+                            NotificationState.PENDING,
+                            NotificationState.FAILED,
+                            NotificationState.SENDING,
+                        )
+                    ),
                 )
             )
         )

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from services.notify.delivery import deliver
 from services.notify.delivery_context import DeliveryContext
-from shared.domain.notice import INAPP
+from shared.domain.notice import INAPP, NotificationState
 from shared.models import Notification
 from shared.runtime.budget import Budget
 
@@ -32,7 +32,7 @@ BATCH = 500
 
 
 def due(session: Session, *, now: datetime, limit: int = BATCH) -> list[uuid.UUID]:
-    waiting = Notification.state.in_(("pending", "failed"))
+    waiting = Notification.state.in_((NotificationState.PENDING, NotificationState.FAILED))
     return list(
         session.scalars(
             select(Notification.id)
@@ -40,7 +40,10 @@ def due(session: Session, *, now: datetime, limit: int = BATCH) -> list[uuid.UUI
                 Notification.channel != INAPP,
                 or_(
                     waiting & (Notification.not_before <= now),
-                    and_(Notification.state == "sending", Notification.lease_until < now),
+                    and_(
+                        Notification.state == NotificationState.SENDING,
+                        Notification.lease_until < now,
+                    ),
                     waiting
                     & Notification.not_before.is_(None)
                     & (Notification.created_at < now - ORPHAN_AFTER),

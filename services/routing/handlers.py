@@ -16,7 +16,7 @@ from services.routing.assign import new_referral, settle
 from shared.casework.taskbook import declined_by, refresh_case_status
 from shared.db import UowFactory
 from shared.domain import deadlines
-from shared.domain.lifecycle import State
+from shared.domain.lifecycle import CaseStatus, State
 from shared.domain.regions import Level
 from shared.domain.routing import engine as routing_engine
 from shared.domain.routing.facts import Care
@@ -83,7 +83,7 @@ def route_case(
     session: Session, *, event: CaseReceived, routing: Routing
 ) -> list[routing_engine.Decision]:
     case = _locked_case(session, event.case_id)
-    if case.status != "received":
+    if case.status != CaseStatus.RECEIVED:
         return []  # routed through another event (e.g. a reconciliation re-publish)
     now = routing.now()
     directory = LiveDirectory(routing.directory.get(session), session, today=now.date())

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from shared.domain import lifecycle
 from shared.domain.deadlines import DeadlinePolicy, Step
-from shared.domain.lifecycle import Reason, State
+from shared.domain.lifecycle import CaseStatus, Reason, State
 from shared.domain.urgency import Urgency
 from shared.events import CaseClosed, ReferralRouteRequested
 from shared.models import Case, Referral, ReferralOffer
@@ -72,7 +72,7 @@ def refresh_case_status(
     if status == case.status:
         return
     case.status = status
-    if status == "closed":
+    if status == CaseStatus.CLOSED:
         outcomes = sorted({r.outcome_code or r.status for r in rows if r.status != "rejected"})
         add_case_event(
             session,

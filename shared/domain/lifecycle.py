@@ -174,8 +174,14 @@ def _past(action: Action) -> str:
     }[action]
 
 
-def case_status(task_states: list[State]) -> str:
+class CaseStatus(StrEnum):
+    RECEIVED = "received"  # no task yet: routing has not decided
+    OPEN = "open"  # a task is not finished
+    CLOSED = "closed"  # every task is
+
+
+def case_status(task_states: list[State]) -> CaseStatus:
     """A case is open until every task is terminal, then closed."""
     if not task_states:
-        return "received"
-    return "closed" if all(s in TERMINAL for s in task_states) else "open"
+        return CaseStatus.RECEIVED
+    return CaseStatus.CLOSED if all(s in TERMINAL for s in task_states) else CaseStatus.OPEN

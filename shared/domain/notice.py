@@ -32,6 +32,19 @@ LOW = "low"
 EMERGENCY = "emergency"
 
 
+class NotificationState(StrEnum):
+    """A notification row's state: pending -> sending -> sent | failed (retrying) | dead;
+    an external low-urgency alert may be held for the daily digest instead."""
+
+    PENDING = "pending"
+    HELD = "held"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+    DEAD = "dead"
+    DIGESTED = "digested"
+
+
 class Verdict(StrEnum):
     SEND = "send"
     SKIP = "skip"  # the recipient turned this event type off on this channel
@@ -125,14 +138,14 @@ class RetryPolicy:
 
     def after_failure(
         self, attempts: int, *, in_task: bool, now: datetime
-    ) -> tuple[str, datetime | None]:
+    ) -> tuple[NotificationState, datetime | None]:
         """(state, not_before) after the `attempts`-th failed send. Without a not_before,
         the task retries the row itself (and raises to do so)."""
         if attempts >= self.max_attempts:
-            return "dead", None
+            return NotificationState.DEAD, None
         if in_task and attempts < self.fast_attempts:
-            return "failed", None
+            return NotificationState.FAILED, None
         if not self.schedule:  # only fast retries, and the task is not the one retrying
-            return "failed", now + timedelta(seconds=30)
+            return NotificationState.FAILED, now + timedelta(seconds=30)
         step = self.schedule[min(max(attempts - self.fast_attempts, 0), len(self.schedule) - 1)]
-        return "failed", now + timedelta(seconds=step * self.rng.uniform(0.8, 1.2))
+        return NotificationState.FAILED, now + timedelta(seconds=step * self.rng.uniform(0.8, 1.2))

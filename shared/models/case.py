@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from shared.domain.lifecycle import CaseStatus
 from shared.models.base import Base, UTCDateTime, new_id, utcnow
 from shared.models.reference import ReferenceVersion
 
@@ -37,7 +38,7 @@ class Case(Base):
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     tracking_code: Mapped[str] = mapped_column(String(20), unique=True)
-    status: Mapped[str] = mapped_column(String(16), default="received", index=True)
+    status: Mapped[str] = mapped_column(String(16), default=CaseStatus.RECEIVED.value, index=True)
     category_code: Mapped[str] = mapped_column(ForeignKey("categories.code"))
     # The village's current code: a new Kemendagri code list moves it (`sekber regions
     # upgrade`); the code and the list it was filed under stay below.

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Integer, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
+from shared.domain.notice import NotificationState
 from shared.models.base import Base, UTCDateTime, new_id, utcnow
 
 
@@ -33,7 +34,9 @@ class Notification(Base):
     body: Mapped[str] = mapped_column(Text)
     # pending -> sending -> sent | failed (retrying) | dead; an external low-urgency alert
     # can be held for the daily digest instead: held -> digested (digest_id says where).
-    state: Mapped[str] = mapped_column(String(10), default="pending", index=True)
+    state: Mapped[str] = mapped_column(
+        String(10), default=NotificationState.PENDING.value, index=True
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     # A sender holds the row until this time; a redelivered task leaves it alone till then.
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

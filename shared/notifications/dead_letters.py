@@ -14,12 +14,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from shared.domain.actor import Actor
+from shared.domain.notice import NotificationState
 from shared.events import NotificationReplayRequested
 from shared.models import Notification
 from shared.models.timeline import add_case_event
 from shared.outbox.store import add_event
 
-REPLAYABLE = ("dead", "failed")
+REPLAYABLE = (NotificationState.DEAD, NotificationState.FAILED)
 
 
 class NotificationNotFound(LookupError):
@@ -34,7 +35,7 @@ def dead(session: Session, *, limit: int = 100) -> Sequence[Notification]:
     """Dead notifications, newest first."""
     return session.scalars(
         select(Notification)
-        .where(Notification.state == "dead")
+        .where(Notification.state == NotificationState.DEAD)
         .order_by(Notification.created_at.desc(), Notification.id)
         .limit(limit)
     ).all()
@@ -48,7 +49,7 @@ def replay(
         raise NotificationNotFound(f"no notification {notification_id}")
     if note.state not in REPLAYABLE:
         raise NotReplayable(f"notification {notification_id} is {note.state}, not dead or failed")
-    note.state, note.attempts, note.lease_until = "pending", 0, None
+    note.state, note.attempts, note.lease_until = NotificationState.PENDING, 0, None
     add_case_event(
         session,
         case_id=note.case_id,

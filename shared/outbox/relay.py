@@ -20,6 +20,7 @@ from sqlalchemy.exc import DBAPIError
 
 from shared import bus
 from shared.db import UowFactory
+from shared.domain.lifecycle import CaseStatus
 from shared.events import Envelope
 from shared.models import Case, OutboxEvent, ProcessedEvent
 from shared.models.base import utcnow
@@ -85,7 +86,7 @@ def republish_stuck_cases(*, uow_factory: UowFactory, older_than: timedelta) -> 
     """
     cutoff = utcnow() - older_than
     with uow_factory() as uow:
-        stuck = select(Case.id).where(Case.status == "received", Case.created_at < cutoff)
+        stuck = select(Case.id).where(Case.status == CaseStatus.RECEIVED, Case.created_at < cutoff)
         result = uow.session.execute(
             update(OutboxEvent)
             .where(

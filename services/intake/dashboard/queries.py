@@ -41,6 +41,7 @@ from services.intake.dashboard.sql import (
     within,
 )
 from shared.domain.lifecycle import LOAD, Reason, State
+from shared.domain.notice import NotificationState
 from shared.models import Case, Coordinator, Notification, Referral, Region
 
 BACKLOG_ROWS = 100
@@ -73,7 +74,11 @@ def summary(session: Session, *, f: Filters) -> out.SummaryRead:
 
 
 def _dead_notifications(session: Session, f: Filters) -> int:
-    dead = select(func.count()).select_from(Notification).where(Notification.state == "dead")
+    dead = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.state == NotificationState.DEAD)
+    )
     if f.on_cases:
         dead = dead.join(Case, Case.id == Notification.case_id).where(*case_conditions(f))
     if f.pillar:

@@ -27,6 +27,7 @@ from services.intake.routing_admin import views as routing_views
 from services.intake.routing_admin.schemas import UnassignedReferralRead
 from shared.domain import categories, pillars, regions
 from shared.domain.actor import Actor
+from shared.domain.notice import NotificationState
 from shared.domain.urgency import Urgency
 from shared.models import Case, Notification, Referral, Region
 
@@ -102,7 +103,7 @@ def dead(session: Session, f: Filters, *, limit: int = SHOWN) -> list[DeadRow]:
     query = (
         select(Notification, Case.tracking_code, Case.id)
         .join(Case, Case.id == Notification.case_id)
-        .where(Notification.state == "dead", *case_conditions(f))
+        .where(Notification.state == NotificationState.DEAD, *case_conditions(f))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
     )

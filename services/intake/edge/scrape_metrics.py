@@ -30,6 +30,7 @@ from shared import bus
 from shared.db import UowFactory, read_only
 from shared.domain.deadlines import Step
 from shared.domain.lifecycle import State
+from shared.domain.notice import NotificationState
 from shared.models import Notification, Referral
 
 log = logging.getLogger(__name__)
@@ -41,7 +42,12 @@ PRIORITY_SEPARATOR = "\x06\x16"
 PRIORITY_STEPS = (0, 3, 6, 9)
 UNACKED_KEY = "unacked"
 # Notification states a row leaves again (sent is final, and only grows).
-UNDELIVERED = ("pending", "sending", "failed", "dead")
+UNDELIVERED = (
+    NotificationState.PENDING,
+    NotificationState.SENDING,
+    NotificationState.FAILED,
+    NotificationState.DEAD,
+)
 # Task states with clocks running, as the deadline scan reads them.
 CLOCKED = (State.REQUESTED, State.ACCEPTED, State.IN_PROGRESS, State.ON_HOLD)
 

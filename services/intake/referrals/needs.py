@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.intake.referrals import views as queries
+from shared.domain.lifecycle import CaseStatus
 from shared.domain.routing.facts import Need
 from shared.domain.urgency import Urgency
 from shared.models import Case
@@ -35,7 +36,7 @@ def open_needs(
     session: Session, *, region: str | None, category: str | None, limit: int
 ) -> list[NeedRead]:
     """Open needs in the session's scope (or in `region` within it), newest first."""
-    query = select(Case).where(Case.status != "closed").order_by(Case.created_at.desc())
+    query = select(Case).where(Case.status != CaseStatus.CLOSED).order_by(Case.created_at.desc())
     if region:
         query = query.where(within_region(Case.village_code, region))
     if category:

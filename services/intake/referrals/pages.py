@@ -20,6 +20,7 @@ from services.intake.web import i18n
 from services.intake.web.render import cross_site, forbidden, language, page
 from shared.domain import categories, regions
 from shared.domain.actor import Actor
+from shared.domain.lifecycle import CaseStatus
 from shared.domain.urgency import Urgency
 
 router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
@@ -129,7 +130,7 @@ def case_list_page(
     cursor: Annotated[str | None, Query(max_length=200)] = None,
     status: Annotated[str | None, Query(max_length=10)] = None,
 ) -> Response:
-    statuses = (status,) if status in ("received", "open", "closed") else ()
+    statuses = (status,) if status in set(CaseStatus) else ()
     try:
         listed = case_list.list_cases(
             session, actor=actor, statuses=statuses, limit=50, cursor=cursor

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from services.intake.referrals.schemas import ReferralCreate, ReporterIn
 from shared.db import UnitOfWork, UowFactory
 from shared.domain import regions
+from shared.domain.lifecycle import CaseStatus
 from shared.domain.regions import Level
 from shared.domain.tracking import new_tracking_code
 from shared.events import CaseReceived
@@ -148,7 +149,7 @@ def _new_case(
     require_village(uow.session, data.village_code, field=("village_code",))
     case = Case(
         tracking_code=new_tracking_code(today=today),
-        status="received",
+        status=CaseStatus.RECEIVED,
         category_code=data.category,
         village_code=data.village_code,
         urgency=data.urgency.value,
