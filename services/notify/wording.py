@@ -8,9 +8,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from shared.domain import vocabulary
+from shared.domain.vocabulary import in_sentence
+
 # Sekber works in East Java: every time a message shows is Western Indonesian Time.
 JAKARTA = ZoneInfo("Asia/Jakarta")
-URGENCY_ID = {"emergency": "darurat", "high": "tinggi", "normal": "biasa", "low": "rendah"}
+# The words come from the one vocabulary, in their in-sentence form.
+URGENCY_ID = {code: in_sentence(pair)[0] for code, pair in vocabulary.URGENCY.items()}
 
 _DAYS = {
     "id": ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu"),
@@ -22,28 +26,15 @@ _MONTHS = {
 }
 
 # shared.domain.deadlines.Step
-STEPS = {
-    "accept": ("menerima rujukan", "accepting the referral"),
-    "first_contact": ("kontak pertama dengan penerima manfaat", "first contact with the person"),
-    "resolve": ("penyelesaian kasus", "resolving the case"),
-}
+STEPS = {code: in_sentence(pair) for code, pair in vocabulary.STEP.items()}
 
 # shared.domain.lifecycle.Outcome, then the end states a task can close in without one.
 OUTCOMES = {
-    "service_given": ("layanan telah diberikan", "service given"),
-    "enrolled_in_programme": ("terdaftar dalam program bantuan", "enrolled in a programme"),
-    "referred_outside": (
-        "dirujuk ke layanan di luar Sekber",
-        "referred to a service outside Sekber",
-    ),
-    "person_declined": ("penerima manfaat menolak layanan", "the person declined the service"),
-    "died": ("penerima manfaat meninggal dunia", "the person died"),
-    "moved": ("penerima manfaat pindah domisili", "the person moved away"),
-    "completed": ("selesai", "completed"),
-    "cancelled": ("dibatalkan", "cancelled"),
-    "failed": ("tidak berhasil ditangani", "could not be carried out"),
-    "rejected": ("ditolak", "declined"),
-    "entered-in-error": ("dicatat karena kekeliruan", "entered in error"),
+    **{code: in_sentence(pair) for code, pair in vocabulary.OUTCOME.items()},
+    **{
+        code: in_sentence(vocabulary.STATUS[code])
+        for code in ("completed", "cancelled", "failed", "rejected", "entered-in-error")
+    },
 }
 
 

@@ -89,9 +89,9 @@ def build(session: Session, f: Filters, *, bucket: Bucket, lang: str) -> Board:
     open_by_pillar = [(pillar(code), n, o) for code, (n, o) in ranked]
     open_bars = [(SHORT.get(code, code), n) for code, (n, _) in ranked]
     steps = [
-        (t("step.accept"), sum(r.accept for r in breaches.rows)),
-        (t("step.first_contact"), sum(r.first_contact for r in breaches.rows)),
-        (t("step.resolve"), sum(r.resolve for r in breaches.rows)),
+        (i18n.label(i18n.STEP, "accept", lang), sum(r.accept for r in breaches.rows)),
+        (i18n.label(i18n.STEP, "first_contact", lang), sum(r.first_contact for r in breaches.rows)),
+        (i18n.label(i18n.STEP, "resolve", lang), sum(r.resolve for r in breaches.rows)),
     ]
     reasons = [(i18n.label(i18n.REASON, r.reason, lang), r.count) for r in declines.rows]
     weeks = [r.period_start.strftime("%d-%m") for r in flow.rows]

@@ -10,13 +10,15 @@ values they stand at, so what a reader sees on the axis is what the data says.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 # The plot area inside a chart of WIDTH x HEIGHT (the SVG's viewBox; it scales to the page).
 WIDTH, HEIGHT = 480, 280
 LEFT, RIGHT, TOP, BOTTOM = 58, 12, 16, 52
-ROW = 34  # a horizontal bar's row height
+ROW = 40  # a horizontal bar's row height
+LABEL_CHARS = 16  # of a horizontal bar's label, per line
 
 Format = Callable[[float], str]
 
@@ -49,6 +51,14 @@ class Tick:
     pos: float  # along its axis, in viewBox units
     label: str
     value: float = 0.0
+
+    @property
+    def lines(self) -> list[str]:
+        """The label in at most two lines that fit beside a horizontal bar."""
+        found = textwrap.wrap(self.label, LABEL_CHARS) or [""]
+        if len(found) > 2:
+            found = [found[0], textwrap.shorten(" ".join(found[1:]), LABEL_CHARS, placeholder="…")]
+        return found
 
 
 @dataclass(frozen=True, slots=True)

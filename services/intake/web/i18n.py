@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from services.intake.web.labels import (  # noqa: F401 (templates read them through i18n)
+from shared.domain.vocabulary import (  # noqa: F401 (templates read them through i18n)
     ACTION,
     CATEGORY_HELP,
     EVENT,
@@ -14,6 +14,7 @@ from services.intake.web.labels import (  # noqa: F401 (templates read them thro
     SCOPE,
     STANDING,
     STATUS,
+    STEP,
     URGENCY,
 )
 
@@ -320,9 +321,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.p90": ("9 dari 10 tugas dalam", "9 in 10 tasks within"),
     "chart.hours": ("Jam", "Hours"),
     "chart.none": ("Belum ada data pada periode ini.", "No data in this period yet."),
-    "step.accept": ("Menerima tugas", "Accepting the task"),
-    "step.first_contact": ("Kontak pertama", "First contact"),
-    "step.resolve": ("Menyelesaikan", "Resolving"),
     "dash.period": ("Periode", "Period"),
     "dash.open": ("Terbuka", "Open"),
     "dash.overdue": ("Lewat batas", "Overdue"),

@@ -299,8 +299,9 @@ class TestWidgets:
         # Cases in and out, open tasks by pillar, breaches by step, time to accept.
         assert "16-11-2026, Masuk: 5" in html and "16-11-2026, Selesai: 2" in html
         assert "TKSK: 3" in html
-        assert "Menerima tugas: 3" in html and "Kontak pertama: 1" in html
-        assert "Menyelesaikan: 1" in html
+        assert "Menerima rujukan: 3" in html
+        assert "Kontak pertama dengan penerima manfaat: 1" in html
+        assert "Penyelesaian kasus: 1" in html
         assert "16-11-2026, Median: 2" in html  # accepted A1 2 h, E1 1 h, B1 6 h
         assert html.count('<svg class="chart"') == 5
         # Under the Content Security Policy: no inline style, no script needed.

@@ -1,5 +1,9 @@
-"""Labels of codes (statuses, urgencies, reasons, outcomes, needs, timeline events) and
-the plain-language help of each PPKS category: (Bahasa Indonesia, English)."""
+"""One vocabulary: every code shown to people, in Bahasa Indonesia and English, for the
+pages, the notifications and the dashboard alike (statuses, urgencies, deadline steps and
+standings, actions, reasons, outcomes, needs, scopes, timeline events) and the plain-
+language help of each PPKS category. Each entry is (Bahasa Indonesia, English), written
+as a label (capitalised where it stands alone); `in_sentence` gives the form to use
+inside a sentence. Pure: standard library only."""
 
 from __future__ import annotations
 
@@ -16,8 +20,8 @@ STATUS = {
     "rejected": ("ditolak", "declined"),
     "cancelled": ("dibatalkan", "cancelled"),
     "completed": ("selesai", "completed"),
-    "failed": ("gagal", "failed"),
-    "entered-in-error": ("salah input", "entered in error"),
+    "failed": ("tidak berhasil ditangani", "could not be carried out"),
+    "entered-in-error": ("dicatat karena kekeliruan", "entered in error"),
 }
 URGENCY = {
     "emergency": ("Darurat", "Emergency"),
@@ -54,12 +58,21 @@ REASON = {
     "other": ("Lainnya", "Other"),
 }
 OUTCOME = {
-    "service_given": ("Layanan diberikan", "Service given"),
-    "enrolled_in_programme": ("Terdaftar dalam program", "Enrolled in a programme"),
-    "referred_outside": ("Dirujuk ke luar Sekber", "Referred outside"),
-    "person_declined": ("Yang bersangkutan menolak", "The person declined"),
-    "died": ("Meninggal dunia", "Died"),
-    "moved": ("Pindah", "Moved"),
+    "service_given": ("Layanan telah diberikan", "Service given"),
+    "enrolled_in_programme": ("Terdaftar dalam program bantuan", "Enrolled in a programme"),
+    "referred_outside": (
+        "Dirujuk ke layanan di luar Sekber",
+        "Referred to a service outside Sekber",
+    ),
+    "person_declined": ("Penerima manfaat menolak layanan", "The person declined the service"),
+    "died": ("Penerima manfaat meninggal dunia", "The person died"),
+    "moved": ("Penerima manfaat pindah domisili", "The person moved away"),
+}
+# shared.domain.deadlines.Step
+STEP = {
+    "accept": ("Menerima rujukan", "Accepting the referral"),
+    "first_contact": ("Kontak pertama dengan penerima manfaat", "First contact with the person"),
+    "resolve": ("Penyelesaian kasus", "Resolving the case"),
 }
 NEED = {
     "aid_enrolment": ("Bantuan sosial (PKH/BPNT/PBI) atau aduan bantuan", "Aid enrolment"),
@@ -130,3 +143,16 @@ CATEGORY_HELP = {
     "KBSP": ("Keluarga dengan masalah psikologis/sosial.", "A family in psychosocial trouble."),
     "KAT": ("Komunitas adat di daerah terpencil.", "A remote customary community."),
 }
+
+
+def in_sentence(pair: tuple[str, str]) -> tuple[str, str]:
+    """A label as it reads inside a sentence: "Layanan telah diberikan" -> "layanan telah
+    diberikan" (an acronym such as "BPJS" or "Sekber" as the first word stays)."""
+    return _lower_first(pair[0]), _lower_first(pair[1])
+
+
+def _lower_first(text: str) -> str:
+    first = text.split(" ", 1)[0]
+    if len(first) > 1 and first[1:].lower() != first[1:]:  # an acronym: BPJS, PKH/BPNT
+        return text
+    return text[:1].lower() + text[1:]
