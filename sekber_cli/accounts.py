@@ -167,7 +167,9 @@ def issue_key(
     name: Annotated[str, typer.Option(help="What the key is for, e.g. 'SIKS desa'")],
     days: Annotated[int, typer.Option(min=0, help="Expires after this many days; 0: never")] = 365,
 ) -> None:
-    """Issue an API key; it is printed once and cannot be shown again."""
+    """Issue an API key.
+
+    It is printed once and cannot be shown again."""
     from datetime import timedelta
 
     from shared.accounts import apikeys, users
@@ -243,4 +245,48 @@ def _note(
         object_type=object_type,
         object_id=object_id or subject,
         now=utcnow(),
+    )
+
+
+@key_app.command("new-data-key")
+def new_data_key(
+    key_id: Annotated[str, typer.Option("--id", help="The new key's id, e.g. k2")] = "",
+) -> None:
+    """Print a NIK key ring with a new key first.
+
+    The current keys follow it. Put it in SEKBER_DATA_KEY on every process, then run
+    `sekber keys rotate-data-key`."""
+    import os
+
+    from shared.identity import keyring
+
+    existing = os.environ.get(keyring.VARIABLE, "").strip()
+    ring = keyring.parse(existing) if existing else None
+    taken = {k.id for k in ring.keys} if ring else set()
+    number = len(taken) + 1
+    while not key_id and f"k{number}" in taken:
+        number += 1
+    chosen = key_id or f"k{number}"
+    if chosen in taken:
+        typer.echo(f"refused: key id {chosen} is in SEKBER_DATA_KEY already", err=True)
+        raise typer.Exit(2)
+    typer.echo(",".join(filter(None, [keyring.new_entry(chosen), existing])))
+
+
+@key_app.command("rotate-data-key")
+def rotate_data_key() -> None:
+    """Re-encrypt the stored NIKs under the first key.
+
+    The first key of SEKBER_DATA_KEY; the other keys stay readable until it is done,
+    then they may be removed."""
+    from shared.identity import keyring, rotation
+
+    try:
+        result = rotation.rotate(_factory())
+    except keyring.KeyRingError as exc:
+        typer.echo(f"refused: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(
+        f"{result.rotated} NIKs re-encrypted under key {result.key_id}; {result.left} left "
+        "under other keys."
     )

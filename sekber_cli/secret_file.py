@@ -18,15 +18,43 @@ KEY_BYTES = 48  # 64 characters once encoded
 
 
 class _SecretOnly(BaseSettings):
-    """SEKBER_SECRET_KEY read the way Settings reads it (environment, then .env)."""
+    """SEKBER_SECRET_KEY and SEKBER_DATA_KEY read the way Settings reads them
+    (environment, then .env)."""
 
     model_config = Settings.model_config
     secret_key: str = ""
+    data_key: str = ""
 
 
 def configured() -> bool:
     """Whether SEKBER_SECRET_KEY is given (an empty value counts as unset)."""
     return bool(_SecretOnly().secret_key)
+
+
+def data_key_configured() -> bool:
+    return bool(_SecretOnly().data_key)
+
+
+def kept_data_key(path: Path) -> tuple[str, bool]:
+    """The NIK key ring kept at `path` (generated, one key, when missing)."""
+    from shared.identity import keyring
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        if path.stat().st_mode & 0o077:
+            path.chmod(0o600)
+        text = path.read_text().strip()
+        try:
+            keyring.parse(text)
+        except keyring.KeyRingError as exc:
+            raise SettingsError([f"{path}: {exc}"]) from None
+        return text, False
+    text = keyring.new_entry("k1")
+    with os.fdopen(fd, "w") as out:
+        out.write(text + "\n")
+    return text, True
 
 
 def kept(path: Path) -> tuple[str, bool]:

@@ -35,6 +35,8 @@ if TYPE_CHECKING:
 VAR_DIR = Path("var")
 REDIS_DIR = VAR_DIR / "redis"
 SECRET_FILE = VAR_DIR / "secret.key"
+# The key ring that encrypts the NIK at rest: losing it loses every stored NIK.
+DATA_KEY_FILE = VAR_DIR / "data.key"
 HEARTBEAT_DIR = probe.UP_DIR
 # Celery warns each worker started as root (or in the sudo or wheel group) that this is
 # not recommended, in eight lines per worker; up runs on a developer's machine or in a
@@ -68,6 +70,7 @@ def run(*, demo: bool) -> int:
     from sekber_cli.embedded import EmbeddedRedis
     from sekber_cli.supervisor import SERVICES, Supervisor, sekber_children
     from sekber_cli.terminal import Console, StartupChatter, StopSignals
+    from shared.identity import keyring
 
     console = Console(SERVICES, color=sys.stdout.isatty() and "NO_COLOR" not in os.environ)
     settings = settings_for_up(console.say)
@@ -94,6 +97,7 @@ def run(*, demo: bool) -> int:
                 console.error(problem)
                 return CANNOT_START
             warming = warmup.start()  # on the other core, while the database is prepared
+            keyring.configure(settings.data_key)  # the migration encrypts stored NIKs
             console.say(f"preparing database {_redacted(database_url)}")
             prepare_database(database_url, demo=demo, echo=console.say)
             warmup.finish(warming)
@@ -103,6 +107,7 @@ def run(*, demo: bool) -> int:
                 redis_url=redis_url,
                 http_port=settings.http_port,
                 secret_key=settings.secret_key,
+                data_key=settings.data_key,
                 heartbeat_dir=heartbeat_dir(settings.heartbeat_dir),
             )
             chatter = StartupChatter()
@@ -139,19 +144,26 @@ def run(*, demo: bool) -> int:
 
 
 def settings_for_up(say: Callable[[str], None]) -> Settings:
-    """The settings; without SEKBER_SECRET_KEY, with the key kept in var/ (generated on the
-    first run). Every child gets the key through its environment (child_environment)."""
+    """The settings; without SEKBER_SECRET_KEY or SEKBER_DATA_KEY, with the keys kept in
+    var/ (generated on the first run). Every child gets them through its environment
+    (child_environment)."""
     from sekber_cli import secret_file
     from shared.config import load_settings
 
-    if secret_file.configured():
-        return load_settings()
-    key, generated = secret_file.kept(SECRET_FILE)
-    if generated:
-        say(f"SEKBER_SECRET_KEY is unset: generated a random key in {SECRET_FILE} (mode 0600)")
-    else:
-        say(f"SEKBER_SECRET_KEY is unset: using the key kept in {SECRET_FILE}")
-    return load_settings(secret_key=key)
+    overrides = {}
+    if not secret_file.configured():
+        key, generated = secret_file.kept(SECRET_FILE)
+        if generated:
+            say(f"SEKBER_SECRET_KEY is unset: generated a random key in {SECRET_FILE} (mode 0600)")
+        else:
+            say(f"SEKBER_SECRET_KEY is unset: using the key kept in {SECRET_FILE}")
+        overrides["secret_key"] = key
+    if not secret_file.data_key_configured():
+        ring, generated = secret_file.kept_data_key(DATA_KEY_FILE)
+        if generated:
+            say(f"SEKBER_DATA_KEY is unset: generated the NIK key in {DATA_KEY_FILE} (mode 0600)")
+        overrides["data_key"] = ring
+    return load_settings(**overrides)
 
 
 def heartbeat_dir(configured: str) -> str:
@@ -166,6 +178,7 @@ def child_environment(
     redis_url: str,
     http_port: int,
     secret_key: str,
+    data_key: str = "",
     heartbeat_dir: str | None = None,
 ) -> dict[str, str]:
     env = dict(os.environ)
@@ -174,6 +187,7 @@ def child_environment(
         SEKBER_REDIS_URL=redis_url,
         SEKBER_HTTP_PORT=str(http_port),
         SEKBER_SECRET_KEY=secret_key,
+        SEKBER_DATA_KEY=data_key,
         PYTHONUNBUFFERED="1",  # lines reach the terminal as they are written
         PYTHONWARNINGS=",".join(filter(None, (env.get("PYTHONWARNINGS", ""), ROOT_WARNING_FILTER))),
     )

@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     # Signs tokens, session cookies and action links; required in every environment, and
     # never the placeholder (shared/config_checks.py). `sekber up` generates one when unset.
     secret_key: SecretKey = Field(default="", validate_default=True, repr=False)
+    # Encrypts the NIK at rest; a key ring, the first entry current (shared/identity).
+    # Required outside development; `sekber up` generates one in var/data.key.
+    data_key: str = Field(default="", repr=False)
 
     # Broker reliability (see docs/reliability.md). A message taken by a worker that died
     # returns to the queue this long after it was taken, plus at most one restore interval:
@@ -194,6 +197,19 @@ class Settings(BaseSettings):
                     f'such as ["10.0.0.0/8"]; {entry[:45]!r} is neither'
                 ) from None
         return value
+
+    @model_validator(mode="after")
+    def _require_data_key(self) -> Settings:
+        """The NIK is encrypted at rest: a key ring that parses, and outside development
+        one that is set (development without one cannot store a NIK)."""
+        from shared.identity import keyring
+
+        if self.data_key or self.environment != "development":
+            try:
+                keyring.parse(self.data_key)
+            except keyring.KeyRingError as exc:
+                raise ValueError(str(exc)) from None
+        return self
 
     @model_validator(mode="after")
     def _require_channel_secrets(self) -> Settings:

@@ -9,13 +9,15 @@ import pytest
 from shared.config import Settings
 from shared.db import UowFactory, uow_factory_for
 from tests.support import servers
-from tests.support.auth import SECRET
+from tests.support.auth import DATA_KEY, SECRET
 from tests.support.session import make_settings, new_broker_prefix, prepared_database
 
 # Every process refuses to start without a secret key: the tests' own, for every
 # Settings() of the run and every process it starts (a developer's exported key would
 # not match the tokens tests/support/auth.py signs).
 os.environ["SEKBER_SECRET_KEY"] = SECRET
+# The same for the key that encrypts the NIK at rest (tests/support/auth.py).
+os.environ["SEKBER_DATA_KEY"] = DATA_KEY
 
 
 @pytest.fixture(scope="session")

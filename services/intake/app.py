@@ -41,6 +41,7 @@ from services.intake.web import render
 from shared.accounts.sessions import SessionCheck
 from shared.config import Settings, get_settings
 from shared.db import uow_factory_for
+from shared.identity import keyring
 from shared.models.base import utcnow
 from shared.reference import calendar
 from shared.routing.directory import SnapshotCache
@@ -67,6 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     scope.install()
     app.state.settings = settings
+    if settings.data_key:
+        keyring.configure(settings.data_key)
     app.state.uow_factory = uow_factory_for(settings.database_url)
     # Per process, like a routing worker's: simulations decide the way routing does.
     app.state.directory = SnapshotCache(check_every=settings.directory_check_seconds)

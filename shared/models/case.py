@@ -6,10 +6,23 @@ import uuid
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, Uuid, select, text
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    Uuid,
+    event,
+    select,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from shared.domain.lifecycle import CaseStatus
+from shared.identity.column import EncryptedNik, blind_index
 from shared.models.base import Base, UTCDateTime, new_id, utcnow
 from shared.models.reference import ReferenceVersion
 
@@ -55,7 +68,10 @@ class Case(Base):
     disaster_scope: Mapped[str | None] = mapped_column(String(12))
 
     beneficiary_name: Mapped[str] = mapped_column(String(160))
-    beneficiary_nik: Mapped[str | None] = mapped_column(String(16))
+    # Encrypted at rest (AES-GCM under SEKBER_DATA_KEY) and read back in the clear; looked
+    # up by its blind index (HMAC-SHA256), set before every write (shared/identity).
+    beneficiary_nik: Mapped[str | None] = mapped_column("beneficiary_nik_enc", EncryptedNik())
+    beneficiary_nik_index: Mapped[str | None] = mapped_column(String(64), index=True)
     beneficiary_birth_date: Mapped[date | None] = mapped_column(Date)
     beneficiary_sex: Mapped[str | None] = mapped_column(String(1))
 
@@ -198,3 +214,9 @@ class CaseEvent(Base):
     actor: Mapped[str] = mapped_column(String(160))
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+
+@event.listens_for(Case, "before_insert")
+@event.listens_for(Case, "before_update")
+def _index_the_nik(_mapper: Any, _connection: Any, case: Case) -> None:
+    case.beneficiary_nik_index = blind_index(case.beneficiary_nik)

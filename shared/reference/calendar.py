@@ -165,12 +165,20 @@ class LiveClosedDays:
         self._days: frozenset[date] = frozenset()
         self._pid = 0
         self._lock = threading.Lock()
-        self.refresh()
+        # The national holidays and the years' files now; the administrators' days come
+        # with the first refresh of the process's own thread. Never the database here: a
+        # routing worker builds this before it forks, and its children must not share the
+        # parent's connections.
+        self._load(chosen=[])
 
-    def refresh(self) -> None:
-        """Reload now (outside any transaction of the caller's)."""
+    def _load(self, chosen: list[Day]) -> None:
         this_year = self._today().year
         years = range(this_year - YEARS_BEHIND, this_year + YEARS_AHEAD + 1)
+        self._days = closed_days(years, chosen) | self._extra
+
+    def refresh(self) -> None:
+        """Reload now, with the administrators' days (outside any transaction of the
+        caller's: on SQLite a second writer waits for the first)."""
         chosen: list[Day] = []
         if self._uow_factory is not None:
             try:
@@ -178,8 +186,8 @@ class LiveClosedDays:
                     chosen = set_days(uow.session)
             except Exception as exc:
                 log.warning("calendar: the days set by administrators are not read: %s", exc)
-                chosen = []
-        self._days = closed_days(years, chosen) | self._extra
+                return
+        self._load(chosen)
 
     def _current(self) -> frozenset[date]:
         if self._uow_factory is not None and self._pid != os.getpid():
@@ -190,6 +198,7 @@ class LiveClosedDays:
         return self._days
 
     def _keep_fresh(self) -> None:
+        self.refresh()
         stop = threading.Event()
         while not stop.wait(self._every):
             self.refresh()

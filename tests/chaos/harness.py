@@ -18,7 +18,7 @@ from tests.chaos import ledger
 from tests.chaos.load import Load
 from tests.chaos.servers import RedisServer, WebhookReceiver
 from tests.e2e.stack import SmtpServer, Stack
-from tests.support.auth import SECRET
+from tests.support.auth import DATA_KEY, SECRET
 
 # A fixed test secret: "whsec_" and the base64 of 32 bytes.
 WEBHOOK_SECRET = "whsec_MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="
@@ -96,6 +96,7 @@ def stack_for(
     settings = Settings(
         environment="test",
         secret_key=SECRET,
+        data_key=DATA_KEY,
         database_url=database_url,
         redis_url=redis.url,
         broker_key_prefix="",

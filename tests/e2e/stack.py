@@ -94,6 +94,7 @@ class Stack:
             **os.environ,
             "SEKBER_ENVIRONMENT": "test",
             "SEKBER_SECRET_KEY": settings.secret_key,
+            "SEKBER_DATA_KEY": settings.data_key,
             "SEKBER_DATABASE_URL": settings.database_url,
             "SEKBER_REDIS_URL": settings.redis_url,
             "SEKBER_BROKER_KEY_PREFIX": settings.broker_key_prefix,

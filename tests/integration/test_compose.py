@@ -23,7 +23,11 @@ METRIC_SOURCES = (
     "services/intake/edge/http_metrics.py",
     "services/intake/edge/scrape_metrics.py",
 )
-SECRETS = {"POSTGRES_PASSWORD": "not-a-real-password", "SEKBER_SECRET_KEY": "not-a-real-key"}
+SECRETS = {
+    "POSTGRES_PASSWORD": "not-a-real-password",
+    "SEKBER_SECRET_KEY": "not-a-real-key",
+    "SEKBER_DATA_KEY": "not-a-real-key",
+}
 
 
 def compose_command() -> list[str] | None:

@@ -14,6 +14,13 @@ from shared.models.base import utcnow
 
 # Known to the tests only; never the public placeholder, which every process refuses.
 SECRET = "sekber-tests-only-secret-key-not-for-any-deployment"
+# The tests' NIK key ring: two keys, the first current (base64 of 32 fixed bytes).
+DATA_KEY = (
+    "t2:"
+    + "dGVzdHMtb25seS1kYXRhLWtleS1udW1iZXItdHdvISE"
+    + ",t1:"
+    + ("dGVzdHMtb25seS1kYXRhLWtleS1udW1iZXItb25lISE")
+)
 
 
 def token_for(

@@ -10,7 +10,7 @@ from shared.db import uow_factory_for
 from shared.migrate import upgrade
 from shared.reference.catalogue import seed_catalogue
 from shared.reference.regions import load_regions
-from tests.support.auth import SECRET
+from tests.support.auth import DATA_KEY, SECRET
 from tests.support.servers import worker_id
 
 
@@ -32,6 +32,7 @@ def make_settings(database_url: str, redis_url: str, broker_prefix: str) -> Sett
     return Settings(
         environment="test",
         secret_key=SECRET,
+        data_key=DATA_KEY,
         database_url=database_url,
         redis_url=redis_url,
         broker_key_prefix=broker_prefix,

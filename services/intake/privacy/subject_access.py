@@ -7,13 +7,14 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import BaseModel
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from services.intake.referrals import views as queries
 from services.intake.referrals.schemas import CaseRead
 from shared.domain.access import FULL
 from shared.domain.deadlines import DeadlinePolicy
+from shared.identity.column import lookup
 from shared.models import AuditEntry, Case
 
 
@@ -53,9 +54,10 @@ def export(
 ) -> SubjectAccessRead:
     """Cases matching the NIK, or the exact name with the birth date (many people have no
     NIK); `session` is already limited to the admin's jurisdiction."""
-    matches = []
+    matches: list[ColumnElement[bool]] = []
     if nik:
-        matches.append(Case.beneficiary_nik == nik)
+        # Stored encrypted: found by its blind index under every key of the ring.
+        matches.append(Case.beneficiary_nik_index.in_(lookup(nik)))
     if name and birth_date:
         matches.append(
             (Case.beneficiary_name == name.strip()) & (Case.beneficiary_birth_date == birth_date)

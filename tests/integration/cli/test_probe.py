@@ -31,6 +31,7 @@ def env(settings: Settings, tmp_path: Path) -> dict[str, str]:
         **{k: v for k, v in os.environ.items() if not k.startswith("SEKBER_")},
         "SEKBER_ENVIRONMENT": "test",
         "SEKBER_SECRET_KEY": settings.secret_key,
+        "SEKBER_DATA_KEY": settings.data_key,
         "SEKBER_DATABASE_URL": settings.database_url,
         "SEKBER_REDIS_URL": settings.redis_url,
         "SEKBER_BROKER_KEY_PREFIX": f"sekber-probe-{uuid.uuid4().hex[:8]}:",
