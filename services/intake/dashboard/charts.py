@@ -19,6 +19,7 @@ WIDTH, HEIGHT = 480, 280
 LEFT, RIGHT, TOP, BOTTOM = 58, 12, 16, 52
 ROW = 40  # a horizontal bar's row height
 LABEL_CHARS = 16  # of a horizontal bar's label, per line
+CHAR_W = 10  # a generous width of one character of a 16px label, in viewBox units
 
 Format = Callable[[float], str]
 
@@ -159,10 +160,14 @@ def hbars(
     *,
     value_title: str,
     fmt: Format = plain,
-    label_width: float = 140,
+    label_width: float | None = None,
 ) -> Chart:
-    """Horizontal bars, one row per item, labelled at the left and with their value."""
+    """Horizontal bars, one row per item, labelled at the left and with their value; the
+    labels' column is as wide as the longest line of a label (so none is cut at the edge)."""
     height = TOP + ROW * max(len(items), 1) + BOTTOM
+    if label_width is None:
+        longest = max((len(line) for name, _ in items for line in Tick(0, name).lines), default=4)
+        label_width = 12 + CHAR_W * longest
     left, right = label_width, WIDTH - 40
     ticks, peak = _value_ticks([v for _, v in items], lambda f: left + f * (right - left), fmt, 1)
     chart = Chart(title, WIDTH, height, "x", value_title, ticks, [], [value_title],

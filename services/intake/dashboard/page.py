@@ -59,6 +59,11 @@ def dashboard(
         session, regions.EAST_JAVA if len(jurisdiction) < 5 else jurisdiction
     )
     query = urlencode({k: v for k, v in filters.items() if v})
+    # The tables' pillars and categories in words (their CSV keeps the codes).
+    pillar_names = {p.code: p.name_en if lang == "en" else p.name_id for p in pillars.PILLARS}
+    category_names = {
+        c.code: c.name_en if lang == "en" else c.name_id for c in categories.CATEGORIES
+    }
     return page(
         request,
         "dashboard.html",
@@ -70,10 +75,10 @@ def dashboard(
         query=query,
         table_query=f"?{query}" if query else "",
         region_options=top.children if top else [],
-        pillar_list=[(p.code, p.name_en if lang == "en" else p.name_id) for p in pillars.PILLARS],
-        categories=[
-            (c.code, c.name_en if lang == "en" else c.name_id) for c in categories.CATEGORIES
-        ],
+        pillar_list=list(pillar_names.items()),
+        categories=list(category_names.items()),
+        pillar_names=pillar_names,
+        category_names=category_names,
         urgencies=[u.value for u in Urgency],
         board=board.build(session, f, bucket=bucket, lang=lang),
         regions_version=reference_version(session),

@@ -311,6 +311,16 @@ class TestWidgets:
         assert ">Pekerja Sosial Masyarakat</option>" in html
         assert "Kode wilayah: Kepmendagri" in html
 
+    def test_the_pages_tables_name_pillars_and_categories_in_words(
+        self, client: TestClient
+    ) -> None:
+        html = client.get("/dasbor", params={"region": "33"}, headers=NATIONAL).text
+        backlog = html.split('id="backlog"')[1].split("</table>")[0]
+        latest = html.split('id="latest"')[1].split("</table>")[0]
+        assert "<td>Tenaga Kesejahteraan Sosial Kecamatan</td>" in backlog
+        assert "<td>TKSK</td>" not in backlog
+        assert "<td>Lanjut Usia Terlantar</td>" in latest and "<td>LUT</td>" not in latest
+
     def test_a_region_with_nothing_to_show_says_so(self, client: TestClient) -> None:
         response = client.get("/dasbor", params={"region": "36"}, headers=NATIONAL)
         assert response.status_code == 200

@@ -70,6 +70,18 @@ def test_horizontal_bars_put_the_value_axis_at_the_bottom() -> None:
     assert chart.bars[0].w == pytest.approx((chart.right - chart.left) * 12 / 15)
 
 
+def test_horizontal_bar_labels_fit_left_of_the_axis() -> None:
+    steps = [("Menerima rujukan", 1), ("Kontak pertama dengan penerima manfaat", 2)]
+    chart = charts.hbars("Tenggat terlewat", steps, value_title="Tenggat")
+    longest = max(len(line) for tick in chart.category_ticks for line in tick.lines)
+    assert longest == len("Menerima rujukan")
+    # Labels end 6 units left of the axis and start no closer than 6 units to the edge.
+    assert chart.left - 6 - charts.CHAR_W * longest >= 6
+    assert chart.right - chart.left >= 200
+    short = charts.hbars("Per pilar", [("Tagana", 3)], value_title="Tugas")
+    assert short.left < chart.left
+
+
 def test_a_missing_measurement_leaves_a_gap_not_a_zero() -> None:
     chart = charts.lines(
         "Waktu terima", ["a", "b", "c"], [("Median", [2.0, None, 4.5])], value_title="Jam"
