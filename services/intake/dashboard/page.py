@@ -20,6 +20,7 @@ from services.intake.dashboard.measures import Bucket
 from services.intake.deps import ActorDep, NowDep, SessionDep
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.referrals import views as queries
+from services.intake.web import i18n
 from services.intake.web.render import HEADERS, bad_input, language, page
 from shared.domain import categories, pillars, regions
 from shared.domain.spreadsheet import csv_text
@@ -45,14 +46,15 @@ def dashboard(
     region: Filter = None,
 ) -> Response:
     filters = _params(request)
+    lang = language(request)
+    t = i18n.translator(lang)
     for name in ("from", "to"):
         value = filters[name].strip()
         if value and dashboard_rows.day_of(value) is None:
-            return bad_input(
-                request, status=422, field=name, msg="a date written DD-MM-YYYY, e.g. 05-12-2026"
-            )
+            # Named as the form labels it ("Dari"), with the address's name beside it.
+            field = f"{t('dash.' + name)} ({name})"
+            return bad_input(request, status=422, field=field, msg=t("dash.date_bad"))
     f = dashboard_rows.filters(actor, filters, now=now)
-    lang = language(request)
     bucket = Bucket.DAY if filters["bucket"] == "day" else Bucket.WEEK
     jurisdiction = actor.jurisdiction or regions.EAST_JAVA
     top = queries.region_with_children(

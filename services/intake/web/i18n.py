@@ -301,6 +301,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "dash.period_shown": ("Periode", "Period"),
     "dash.date_format": ("HH-BB-TTTT", "DD-MM-YYYY"),
     "dash.date_hint": ("HH-BB-TTTT, mis. 05-12-2026", "DD-MM-YYYY, e.g. 05-12-2026"),
+    "dash.date_bad": (
+        "bukan tanggal; tulis tanggal sebagai HH-BB-TTTT, mis. 05-12-2026",
+        "not a date; write the date as DD-MM-YYYY, e.g. 05-12-2026",
+    ),
     "dash.numbers": ("Angka", "Numbers"),
     "dash.regions_version": ("Kode wilayah", "Region codes"),
     "dash.heat_note": (

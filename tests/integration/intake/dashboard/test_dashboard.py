@@ -330,9 +330,19 @@ class TestWidgets:
     def test_a_date_that_is_not_one_is_refused_naming_the_field(
         self, client: TestClient, field: str
     ) -> None:
-        response = client.get("/dasbor", params={field: "2026/11/16"}, headers=NATIONAL)
+        response = client.get(
+            "/dasbor", params={field: "2026/11/16", "lang": "id"}, headers=NATIONAL
+        )
         assert response.status_code == 422
-        assert f"{field}:" in response.text and "DD-MM-YYYY" in response.text
+        label = {"from": "Dari", "to": "Sampai"}[field]
+        assert f"{label} ({field}): bukan tanggal" in response.text
+        assert "HH-BB-TTTT, mis. 05-12-2026" in response.text
+        english = client.get(
+            "/dasbor", params={field: "31-02-2026", "lang": "en"}, headers=NATIONAL
+        )
+        assert english.status_code == 422
+        assert f"({field}): not a date; write the date as DD-MM-YYYY" in english.text
+        client.cookies.clear()  # ?lang=en is remembered; the other tests read Indonesian
 
     def test_decline_reasons_count_declines_and_lapses(self, client: TestClient) -> None:
         assert get(client, "decline-reasons", region="33", **WEEK) == {
