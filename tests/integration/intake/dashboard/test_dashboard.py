@@ -304,6 +304,9 @@ class TestWidgets:
         assert "Penyelesaian kasus: 1" in html
         assert "16-11-2026, Median: 2" in html  # accepted A1 2 h, E1 1 h, B1 6 h
         assert html.count('<svg class="chart"') == 5
+        # The second bar of a pair is hatched as well as coloured, as its legend key.
+        assert 'class="hatched" fill="url(#c-flow-hatch)"' in html
+        assert '<pattern id="c-flow-hatch"' in html and '<ul class="legend bars">' in html
         # Under the Content Security Policy: no inline style, no script needed.
         assert "style=" not in html and "<style" not in html
         assert "dashboard.js" not in html
