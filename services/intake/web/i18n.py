@@ -322,7 +322,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.breach_count": ("Tenggat terlewat", "Deadlines missed"),
     "chart.accept": ("Waktu sampai tugas diterima (jam)", "Time until a task is accepted (hours)"),
     "chart.median": ("Median", "Median"),
-    "chart.p90": ("9 dari 10 tugas dalam", "9 in 10 tasks within"),
+    "chart.p90": ("9 dari 10 tugas diterima dalam", "9 in 10 tasks accepted within"),
     "chart.hours": ("Jam", "Hours"),
     "chart.none": ("Belum ada data pada periode ini.", "No data in this period yet."),
     "dash.period": ("Periode", "Period"),
