@@ -122,6 +122,7 @@ def build(session: Session, f: Filters, *, bucket: Bucket, lang: str) -> Board:
             ],
             value_title=t("chart.hours"),
             full=[dmy(r.period_start) for r in times.rows],
+            least=1,
         ),
         "declines": charts.hbars(t("dash.declines"), reasons, value_title=t("dash.count")),
     }

@@ -19,15 +19,34 @@ WIDTH, HEIGHT = 480, 280
 LEFT, RIGHT, TOP, BOTTOM = 58, 12, 16, 52
 ROW = 40  # a horizontal bar's row height
 LABEL_CHARS = 16  # of a horizontal bar's label, per line
+CHAR_W = 10  # a generous width of one character of a 16px label, in viewBox units
 
 Format = Callable[[float], str]
 
 
-def plain(value: float) -> str:
-    """1234 -> "1.234", 2.5 -> "2,5" (Indonesian digit grouping and decimal comma)."""
-    if float(value).is_integer():
-        return f"{int(value):,}".replace(",", ".")
-    return f"{value:,.1f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+def plain(value: float, decimals: int | None = None) -> str:
+    """1234 -> "1.234", 2.5 -> "2,5" (Indonesian digit grouping and decimal comma); with
+    `decimals`, exactly that many (an axis writes all its ticks alike: "0,0", "0,5")."""
+    if decimals is None:
+        if float(value).is_integer():
+            return f"{int(value):,}".replace(",", ".")
+        decimals = 1
+    return f"{value:,.{decimals}f}".replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def decimals_of(step: float) -> int:
+    """The fewest decimals that write `step` (and so every multiple of it) exactly."""
+    for d in range(10):
+        if abs(round(step, d) - step) <= 1e-9 * max(1.0, step):
+            return d
+    return 10
+
+
+def tick_labels(ticks: Sequence[float]) -> list[str]:
+    """The ticks written with as many decimals as their step needs, so that no two read
+    alike and each reads as the value it stands at."""
+    d = decimals_of(ticks[1] - ticks[0]) if len(ticks) > 1 else 0
+    return [plain(t, d) if d else plain(t) for t in ticks]
 
 
 def nice_ticks(top: float, count: int = 5, *, whole: bool = False) -> list[float]:
@@ -107,11 +126,14 @@ class Chart:
         return not self.bars and not any(line.points for line in self.lines)
 
 
-def _value_ticks(values: Sequence[float | None], place: Callable[[float], float], fmt: Format,
-                 top: float) -> tuple[list[Tick], float]:  # fmt: skip
+def _value_ticks(values: Sequence[float | None], place: Callable[[float], float],
+                 least: float = 0) -> tuple[list[Tick], float]:  # fmt: skip
     known = [v for v in values if v is not None]
-    ticks = nice_ticks(max(known or [0]), whole=all(float(v).is_integer() for v in known))
-    return [Tick(place(t / ticks[-1]), fmt(t), t) for t in ticks], ticks[-1] or top
+    ticks = nice_ticks(max([*known, least]), whole=all(float(v).is_integer() for v in known))
+    labels = tick_labels(ticks)
+    return [
+        Tick(place(t / ticks[-1]), label, t) for t, label in zip(ticks, labels, strict=True)
+    ], ticks[-1]
 
 
 def _thin(labels: Sequence[str], most: int = 6) -> list[bool]:
@@ -131,7 +153,7 @@ def columns(
     """Vertical bars, one group per category, one bar per series side by side."""
     bottom, top_y = HEIGHT - BOTTOM, TOP
     values = [v for _, vs in series for v in vs]
-    ticks, peak = _value_ticks(values, lambda f: bottom - f * (bottom - top_y), fmt, 1)
+    ticks, peak = _value_ticks(values, lambda f: bottom - f * (bottom - top_y))
     chart = Chart(title, WIDTH, HEIGHT, "y", value_title, ticks, [], [s for s, _ in series])
     n = max(len(categories), 1)
     slot = (chart.right - chart.left) / n
@@ -159,12 +181,16 @@ def hbars(
     *,
     value_title: str,
     fmt: Format = plain,
-    label_width: float = 140,
+    label_width: float | None = None,
 ) -> Chart:
-    """Horizontal bars, one row per item, labelled at the left and with their value."""
+    """Horizontal bars, one row per item, labelled at the left and with their value; the
+    labels' column is as wide as the longest line of a label (so none is cut at the edge)."""
     height = TOP + ROW * max(len(items), 1) + BOTTOM
+    if label_width is None:
+        longest = max((len(line) for name, _ in items for line in Tick(0, name).lines), default=4)
+        label_width = 12 + CHAR_W * longest
     left, right = label_width, WIDTH - 40
-    ticks, peak = _value_ticks([v for _, v in items], lambda f: left + f * (right - left), fmt, 1)
+    ticks, peak = _value_ticks([v for _, v in items], lambda f: left + f * (right - left))
     chart = Chart(title, WIDTH, height, "x", value_title, ticks, [], [value_title],
                   left=left, right=right, bottom=height - BOTTOM)  # fmt: skip
     for i, (name, v) in enumerate(items):
@@ -186,12 +212,14 @@ def lines(
     value_title: str,
     fmt: Format = plain,
     full: Sequence[str] | None = None,
+    least: float = 0,
 ) -> Chart:
     """One line per series over the categories; a missing value leaves a gap in the
-    points (nothing is drawn for a bucket with nothing to measure)."""
+    points (nothing is drawn for a bucket with nothing to measure). The value axis
+    reaches at least `least` (an hours axis is not drawn in seconds)."""
     bottom, top_y = HEIGHT - BOTTOM, TOP
     values = [v for _, vs in series for v in vs]
-    ticks, peak = _value_ticks(values, lambda f: bottom - f * (bottom - top_y), fmt, 1)
+    ticks, peak = _value_ticks(values, lambda f: bottom - f * (bottom - top_y), least)
     chart = Chart(title, WIDTH, HEIGHT, "y", value_title, ticks, [], [s for s, _ in series])
     n = max(len(categories) - 1, 1)
     span = chart.right - chart.left - 20

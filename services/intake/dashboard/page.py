@@ -20,6 +20,7 @@ from services.intake.dashboard.measures import Bucket
 from services.intake.deps import ActorDep, NowDep, SessionDep
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.referrals import views as queries
+from services.intake.web import i18n
 from services.intake.web.render import HEADERS, bad_input, language, page
 from shared.domain import categories, pillars, regions
 from shared.domain.spreadsheet import csv_text
@@ -45,20 +46,26 @@ def dashboard(
     region: Filter = None,
 ) -> Response:
     filters = _params(request)
+    lang = language(request)
+    t = i18n.translator(lang)
     for name in ("from", "to"):
         value = filters[name].strip()
         if value and dashboard_rows.day_of(value) is None:
-            return bad_input(
-                request, status=422, field=name, msg="a date written DD-MM-YYYY, e.g. 05-12-2026"
-            )
+            # Named as the form labels it ("Dari"), with the address's name beside it.
+            field = f"{t('dash.' + name)} ({name})"
+            return bad_input(request, status=422, field=field, msg=t("dash.date_bad"))
     f = dashboard_rows.filters(actor, filters, now=now)
-    lang = language(request)
     bucket = Bucket.DAY if filters["bucket"] == "day" else Bucket.WEEK
     jurisdiction = actor.jurisdiction or regions.EAST_JAVA
     top = queries.region_with_children(
         session, regions.EAST_JAVA if len(jurisdiction) < 5 else jurisdiction
     )
     query = urlencode({k: v for k, v in filters.items() if v})
+    # The tables' pillars and categories in words (their CSV keeps the codes).
+    pillar_names = {p.code: p.name_en if lang == "en" else p.name_id for p in pillars.PILLARS}
+    category_names = {
+        c.code: c.name_en if lang == "en" else c.name_id for c in categories.CATEGORIES
+    }
     return page(
         request,
         "dashboard.html",
@@ -70,10 +77,10 @@ def dashboard(
         query=query,
         table_query=f"?{query}" if query else "",
         region_options=top.children if top else [],
-        pillar_list=[(p.code, p.name_en if lang == "en" else p.name_id) for p in pillars.PILLARS],
-        categories=[
-            (c.code, c.name_en if lang == "en" else c.name_id) for c in categories.CATEGORIES
-        ],
+        pillar_list=list(pillar_names.items()),
+        categories=list(category_names.items()),
+        pillar_names=pillar_names,
+        category_names=category_names,
         urgencies=[u.value for u in Urgency],
         board=board.build(session, f, bucket=bucket, lang=lang),
         regions_version=reference_version(session),

@@ -301,6 +301,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "dash.period_shown": ("Periode", "Period"),
     "dash.date_format": ("HH-BB-TTTT", "DD-MM-YYYY"),
     "dash.date_hint": ("HH-BB-TTTT, mis. 05-12-2026", "DD-MM-YYYY, e.g. 05-12-2026"),
+    "dash.date_bad": (
+        "bukan tanggal; tulis tanggal sebagai HH-BB-TTTT, mis. 05-12-2026",
+        "not a date; write the date as DD-MM-YYYY, e.g. 05-12-2026",
+    ),
     "dash.numbers": ("Angka", "Numbers"),
     "dash.regions_version": ("Kode wilayah", "Region codes"),
     "dash.heat_note": (
@@ -318,7 +322,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "chart.breach_count": ("Tenggat terlewat", "Deadlines missed"),
     "chart.accept": ("Waktu sampai tugas diterima (jam)", "Time until a task is accepted (hours)"),
     "chart.median": ("Median", "Median"),
-    "chart.p90": ("9 dari 10 tugas dalam", "9 in 10 tasks within"),
+    "chart.p90": ("9 dari 10 tugas diterima dalam", "9 in 10 tasks accepted within"),
     "chart.hours": ("Jam", "Hours"),
     "chart.none": ("Belum ada data pada periode ini.", "No data in this period yet."),
     "dash.period": ("Periode", "Period"),

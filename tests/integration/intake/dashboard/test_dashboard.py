@@ -304,12 +304,25 @@ class TestWidgets:
         assert "Penyelesaian kasus: 1" in html
         assert "16-11-2026, Median: 2" in html  # accepted A1 2 h, E1 1 h, B1 6 h
         assert html.count('<svg class="chart"') == 5
+        # The second bar of a pair is hatched as well as coloured, as its legend key.
+        assert 'class="hatched" fill="url(#c-flow-hatch)"' in html
+        assert '<pattern id="c-flow-hatch"' in html and '<ul class="legend bars">' in html
         # Under the Content Security Policy: no inline style, no script needed.
         assert "style=" not in html and "<style" not in html
         assert "dashboard.js" not in html
         # Filters in people's words, the code list in the footer.
         assert ">Pekerja Sosial Masyarakat</option>" in html
         assert "Kode wilayah: Kepmendagri" in html
+
+    def test_the_pages_tables_name_pillars_and_categories_in_words(
+        self, client: TestClient
+    ) -> None:
+        html = client.get("/dasbor", params={"region": "33"}, headers=NATIONAL).text
+        backlog = html.split('id="backlog"')[1].split("</table>")[0]
+        latest = html.split('id="latest"')[1].split("</table>")[0]
+        assert "<td>Tenaga Kesejahteraan Sosial Kecamatan</td>" in backlog
+        assert "<td>TKSK</td>" not in backlog
+        assert "<td>Lanjut Usia Terlantar</td>" in latest and "<td>LUT</td>" not in latest
 
     def test_a_region_with_nothing_to_show_says_so(self, client: TestClient) -> None:
         response = client.get("/dasbor", params={"region": "36"}, headers=NATIONAL)
@@ -320,9 +333,19 @@ class TestWidgets:
     def test_a_date_that_is_not_one_is_refused_naming_the_field(
         self, client: TestClient, field: str
     ) -> None:
-        response = client.get("/dasbor", params={field: "2026/11/16"}, headers=NATIONAL)
+        response = client.get(
+            "/dasbor", params={field: "2026/11/16", "lang": "id"}, headers=NATIONAL
+        )
         assert response.status_code == 422
-        assert f"{field}:" in response.text and "DD-MM-YYYY" in response.text
+        label = {"from": "Dari", "to": "Sampai"}[field]
+        assert f"{label} ({field}): bukan tanggal" in response.text
+        assert "HH-BB-TTTT, mis. 05-12-2026" in response.text
+        english = client.get(
+            "/dasbor", params={field: "31-02-2026", "lang": "en"}, headers=NATIONAL
+        )
+        assert english.status_code == 422
+        assert f"({field}): not a date; write the date as DD-MM-YYYY" in english.text
+        client.cookies.clear()  # ?lang=en is remembered; the other tests read Indonesian
 
     def test_decline_reasons_count_declines_and_lapses(self, client: TestClient) -> None:
         assert get(client, "decline-reasons", region="33", **WEEK) == {

@@ -43,6 +43,34 @@ def test_ticks_are_evenly_spaced_and_cover_the_largest_value(top: float) -> None
     assert 2 <= len(ticks) <= 12
 
 
+def _read(label: str) -> float:
+    return float(label.replace(".", "").replace(",", "."))
+
+
+@given(st.floats(min_value=1e-6, max_value=1e9, allow_nan=False))
+def test_every_tick_label_reads_as_its_value_and_no_two_alike(top: float) -> None:
+    ticks = charts.nice_ticks(top)
+    labels = charts.tick_labels(ticks)
+    assert [_read(label) for label in labels] == pytest.approx(ticks)
+    assert len(set(labels)) == len(labels)
+
+
+def test_a_small_step_gets_the_decimals_it_needs() -> None:
+    assert charts.tick_labels([0, 0.25, 0.5]) == ["0,00", "0,25", "0,50"]
+    assert charts.tick_labels([0, 0.002, 0.004]) == ["0,000", "0,002", "0,004"]
+    assert charts.tick_labels([0, 250, 500, 1250]) == ["0", "250", "500", "1.250"]
+
+
+def test_an_hours_axis_of_seconds_reaches_one_hour_not_five_zeros() -> None:
+    chart = charts.lines(
+        "Waktu terima", ["a", "b"], [("Median", [0.01, 0.004])], value_title="Jam", least=1
+    )
+    assert [t.label for t in chart.value_ticks] == ["0,0", "0,2", "0,4", "0,6", "0,8", "1,0"]
+    zero, one = chart.value_ticks[0], chart.value_ticks[-1]
+    (line,) = chart.lines
+    assert line.points[0][1] == pytest.approx(zero.pos - 0.01 * (zero.pos - one.pos))
+
+
 def test_column_heights_and_axis_labels_match_the_values() -> None:
     chart = charts.columns(
         "Masuk dan selesai", ["07-09", "14-09"], [("Masuk", [3, 8]), ("Selesai", [0, 5])],
@@ -68,6 +96,18 @@ def test_horizontal_bars_put_the_value_axis_at_the_bottom() -> None:
     assert [t.label for t in chart.value_ticks][-1] == "15"
     assert [b.value_label for b in chart.bars] == ["12", "3"]
     assert chart.bars[0].w == pytest.approx((chart.right - chart.left) * 12 / 15)
+
+
+def test_horizontal_bar_labels_fit_left_of_the_axis() -> None:
+    steps = [("Menerima rujukan", 1), ("Kontak pertama dengan penerima manfaat", 2)]
+    chart = charts.hbars("Tenggat terlewat", steps, value_title="Tenggat")
+    longest = max(len(line) for tick in chart.category_ticks for line in tick.lines)
+    assert longest == len("Menerima rujukan")
+    # Labels end 6 units left of the axis and start no closer than 6 units to the edge.
+    assert chart.left - 6 - charts.CHAR_W * longest >= 6
+    assert chart.right - chart.left >= 200
+    short = charts.hbars("Per pilar", [("Tagana", 3)], value_title="Tugas")
+    assert short.left < chart.left
 
 
 def test_a_missing_measurement_leaves_a_gap_not_a_zero() -> None:
