@@ -57,7 +57,7 @@ from shared.reference.regions import load_regions  # noqa: E402
 from tests.chaos.servers import RedisServer  # noqa: E402
 from tests.e2e.stack import SmtpServer, Stack  # noqa: E402
 from tests.e2e.test_referral_flow import east_java_villages  # noqa: E402
-from tests.support.auth import SECRET  # noqa: E402
+from tests.support.auth import DATA_KEY, SECRET  # noqa: E402
 from tests.support.servers import postgres_database  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
@@ -267,6 +267,7 @@ def main(argv: list[str] | None = None) -> int:
                     environment="test",
                     # The key the stack's requests are signed with (tests/support/auth.py).
                     secret_key=SECRET,
+                    data_key=DATA_KEY,
                     database_url=url,
                     redis_url=redis_server.url,
                     visibility_timeout_seconds=60,

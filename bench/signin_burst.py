@@ -64,6 +64,7 @@ sys.path.insert(0, str(REPO))
 
 from sekber_cli.embedded import free_port  # noqa: E402
 from sekber_cli.supervisor import Supervisor, sekber_children, wait_for_http  # noqa: E402
+from shared.identity import keyring  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
 ADMIN_URL = os.environ.get(
@@ -303,6 +304,7 @@ def intake(url: str, redis_url: str, prefix: str) -> Iterator[str]:
         **os.environ,
         "SEKBER_ENVIRONMENT": "test",
         "SEKBER_SECRET_KEY": secrets.token_urlsafe(48),
+        "SEKBER_DATA_KEY": keyring.new_entry("bench"),
         "SEKBER_DATABASE_URL": url,
         "SEKBER_REDIS_URL": redis_url,
         "SEKBER_BROKER_KEY_PREFIX": prefix,
