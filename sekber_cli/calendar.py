@@ -18,13 +18,6 @@ calendar_app = typer.Typer(
     rich_markup_mode=None,
     help="Holidays and cuti bersama that deadlines skip.",
 )
-KINDS = {
-    "national": "libur nasional",
-    "cuti_bersama": "cuti bersama",
-    "leave": "libur (ditetapkan admin)",
-    "workday": "hari kerja (ditetapkan admin)",
-}
-DAYS_ID = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")
 
 Year = Annotated[int, typer.Argument(min=2000, max=2100, help="The year, e.g. 2027")]
 Days = Annotated[list[datetime], typer.Argument(formats=["%Y-%m-%d"], help="YYYY-MM-DD ...")]
@@ -41,6 +34,7 @@ def show(year: Year) -> None:
     """The year's closed days, each with its source.
 
     National holidays, cuti bersama, and the days administrators set."""
+    from shared.domain.vocabulary import CALENDAR_KINDS, WEEKDAYS, in_sentence
     from shared.reference import calendar
 
     with _factory()() as uow:
@@ -48,8 +42,9 @@ def show(year: Year) -> None:
     closed = sum(1 for d in days if d.closed and d.day.weekday() < 5)
     typer.echo(f"{year}: {closed} hari kerja libur (Senin-Jumat) / weekdays closed")
     for d in days:
-        weekday = DAYS_ID[d.day.weekday()]
-        typer.echo(f"{d.day:%d-%m-%Y} {weekday:<6}  {KINDS[d.kind]:<28} {d.name}  [{d.source}]")
+        weekday = WEEKDAYS[str(d.day.weekday())][0]
+        kind = in_sentence(CALENDAR_KINDS[d.kind])[0]
+        typer.echo(f"{d.day:%d-%m-%Y} {weekday:<6}  {kind:<28} {d.name}  [{d.source}]")
 
 
 @calendar_app.command("set-leave")
@@ -82,6 +77,7 @@ def unset(year: Year, days: Days) -> None:
 
 
 def _set(year: int, days: list[datetime], *, kind: str, name: str, source: str) -> None:
+    from shared.domain.vocabulary import CALENDAR_KINDS, in_sentence
     from shared.reference import calendar
 
     wanted = _in_year(year, days)
@@ -97,7 +93,8 @@ def _set(year: int, days: list[datetime], *, kind: str, name: str, source: str) 
         _note(uow.session, f"calendar_set_{kind}", wanted)
         uow.commit()
     typer.echo(
-        f"{len(wanted)} day(s) set as {KINDS[kind]}; services use it within 5 minutes "
+        f"{len(wanted)} day(s) set as {in_sentence(CALENDAR_KINDS[kind])[0]}; "
+        "services use it within 5 minutes "
         "(deadlines already running keep their due times)."
     )
 
@@ -127,7 +124,6 @@ def _note(session: Session, action: str, days: list[date]) -> None:
 
 
 def _factory() -> UowFactory:
-    from shared.config import get_settings
-    from shared.db import uow_factory_for
+    from sekber_cli.data import _uow_factory
 
-    return uow_factory_for(get_settings().database_url)
+    return _uow_factory()

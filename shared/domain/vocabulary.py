@@ -145,6 +145,38 @@ CATEGORY_HELP = {
 }
 
 
+# The working calendar's kinds of day (shared/reference/calendar.py), months and weekdays
+# (Monday is "0", as date.weekday() counts).
+CALENDAR_KINDS: dict[str, tuple[str, str]] = {
+    "national": ("Libur nasional", "National holiday"),
+    "cuti_bersama": ("Cuti bersama", "Collective leave"),
+    "leave": ("Libur (ditetapkan admin)", "Closed (set by an administrator)"),
+    "workday": ("Hari kerja (ditetapkan admin)", "Working day (set by an administrator)"),
+}
+MONTHS: dict[str, tuple[str, str]] = {
+    str(i): pair
+    for i, pair in enumerate(
+        [
+            ("Januari", "January"), ("Februari", "February"), ("Maret", "March"),
+            ("April", "April"), ("Mei", "May"), ("Juni", "June"), ("Juli", "July"),
+            ("Agustus", "August"), ("September", "September"), ("Oktober", "October"),
+            ("November", "November"), ("Desember", "December"),
+        ],
+        start=1,
+    )
+}  # fmt: skip
+WEEKDAYS: dict[str, tuple[str, str]] = {
+    str(i): pair
+    for i, pair in enumerate(
+        [
+            ("Senin", "Monday"), ("Selasa", "Tuesday"), ("Rabu", "Wednesday"),
+            ("Kamis", "Thursday"), ("Jumat", "Friday"), ("Sabtu", "Saturday"),
+            ("Minggu", "Sunday"),
+        ]
+    )
+}  # fmt: skip
+
+
 def in_sentence(pair: tuple[str, str]) -> tuple[str, str]:
     """A label as it reads inside a sentence: "Layanan telah diberikan" -> "layanan telah
     diberikan" (an acronym such as "BPJS" or "Sekber" as the first word stays)."""

@@ -6,8 +6,10 @@ from collections.abc import Callable
 
 from shared.domain.vocabulary import (  # noqa: F401 (templates read them through i18n)
     ACTION,
+    CALENDAR_KINDS,
     CATEGORY_HELP,
     EVENT,
+    MONTHS,
     NEED,
     OUTCOME,
     REASON,
@@ -16,6 +18,7 @@ from shared.domain.vocabulary import (  # noqa: F401 (templates read them throug
     STATUS,
     STEP,
     URGENCY,
+    WEEKDAYS,
 )
 
 LANGS = ("id", "en")
@@ -346,36 +349,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "notfound.title": ("Tidak ditemukan", "Not found"),
     "notfound.text": ("Kasus ini tidak ada atau bukan wewenang Anda.", "No such case for you."),
 }
-
-
-CALENDAR_KINDS: dict[str, tuple[str, str]] = {
-    "national": ("Libur nasional", "National holiday"),
-    "cuti_bersama": ("Cuti bersama", "Collective leave"),
-    "leave": ("Libur (ditetapkan admin)", "Closed (set by an administrator)"),
-    "workday": ("Hari kerja (ditetapkan admin)", "Working day (set by an administrator)"),
-}
-MONTHS: dict[str, tuple[str, str]] = {
-    str(i): pair
-    for i, pair in enumerate(
-        [
-            ("Januari", "January"), ("Februari", "February"), ("Maret", "March"),
-            ("April", "April"), ("Mei", "May"), ("Juni", "June"), ("Juli", "July"),
-            ("Agustus", "August"), ("September", "September"), ("Oktober", "October"),
-            ("November", "November"), ("Desember", "December"),
-        ],
-        start=1,
-    )
-}  # fmt: skip
-WEEKDAYS: dict[str, tuple[str, str]] = {
-    str(i): pair
-    for i, pair in enumerate(
-        [
-            ("Senin", "Monday"), ("Selasa", "Tuesday"), ("Rabu", "Wednesday"),
-            ("Kamis", "Thursday"), ("Jumat", "Friday"), ("Sabtu", "Saturday"),
-            ("Minggu", "Sunday"),
-        ]
-    )
-}  # fmt: skip
 
 
 def lang_index(lang: str) -> int:
