@@ -105,6 +105,25 @@ class CaseClosed(Event):
     outcomes: list[str]
 
 
+class CaseMerged(Event):
+    """A supervisor merged a duplicate case into another case of the same person."""
+
+    type: ClassVar[str] = "CaseMerged"
+    case_id: uuid.UUID
+    into_case_id: uuid.UUID
+    actor: str
+    withdrawn: list[uuid.UUID]
+
+
+class CaseMergeUndone(Event):
+    """A supervisor undid a merge: the case is open again, its withdrawn tasks re-routed."""
+
+    type: ClassVar[str] = "CaseMergeUndone"
+    case_id: uuid.UUID
+    into_case_id: uuid.UUID
+    actor: str
+
+
 class NotificationReplayRequested(Event):
     """Someone asked for a dead or failed notification to be delivered again; the row was
     set back to pending with the event."""
@@ -126,6 +145,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         ReferralDeadlineApproaching,
         ReferralEscalated,
         CaseClosed,
+        CaseMerged,
+        CaseMergeUndone,
         NotificationReplayRequested,
     )
 }

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from services.notify.channels.base import Feed
-from shared.domain.lifecycle import Action
+from shared.domain.lifecycle import Action, Reason
 from shared.events import (
     CaseClosed,
     Event,
@@ -134,6 +134,11 @@ def status_changed(session: Session, event: ReferralStatusChanged) -> Plan:
     """
     recipients = _coordinators(session, event.withdrawn_from, "offer_withdrawn")
     facts: dict[str, Any] = {"unit": None}
+    if event.action == Action.CANCEL and event.reason == Reason.DUPLICATE.value:
+        # Merged into another case of the same person: its coordinator is told.
+        facts["merged_into"] = _merged_into(session, event.case_id)
+        if event.coordinator_id is not None:
+            recipients += _coordinators(session, [event.coordinator_id], "task_withdrawn")
     if event.action == Action.ACCEPT:
         recipients += _reporter(session, event.case_id, "case_accepted")
         if event.coordinator_id is not None:
@@ -179,8 +184,21 @@ def escalated(session: Session, event: ReferralEscalated) -> Plan:
 
 
 def case_closed(session: Session, event: CaseClosed) -> Plan:
+    """The reporter hears the case ended: resolved, or merged into another case."""
+    merged_into = _merged_into(session, event.case_id)
+    if merged_into:
+        recipients = _reporter(session, event.case_id, "case_merged")
+        return Plan(event.case_id, None, recipients, {"merged_into": merged_into})
     recipients = _reporter(session, event.case_id, "case_resolved")
     return Plan(event.case_id, None, recipients, {"outcomes": event.outcomes})
+
+
+def _merged_into(session: Session, case_id: uuid.UUID) -> str:
+    """The tracking code of the case this one was merged into ("" when it was not)."""
+    case = session.get_one(Case, case_id)
+    if case.merged_into_id is None:
+        return ""
+    return session.get_one(Case, case.merged_into_id).tracking_code
 
 
 WHO_GETS_WHAT: dict[str, Callable[[Session, Any], Plan]] = {
@@ -204,6 +222,8 @@ KINDS = frozenset(
         "deadline_reminder",
         "referral_escalated",
         "case_resolved",
+        "task_withdrawn",
+        "case_merged",
     }
 )
 

@@ -22,8 +22,8 @@ EVENT_TYPES: dict[str, tuple[str, ...]] = {
     "reminder": ("deadline_reminder",),
     "escalation": ("referral_escalated", "referral_unroutable"),
     "acceptance": ("case_accepted",),
-    "resolution": ("case_resolved",),
-    "withdrawal": ("offer_withdrawn",),
+    "resolution": ("case_resolved", "case_merged"),
+    "withdrawal": ("offer_withdrawn", "task_withdrawn"),
 }
 EVENT_TYPE_OF = {kind: event for event, kinds in EVENT_TYPES.items() for kind in kinds}
 # Low-urgency alerts of these types wait for the digest when the recipient wants one.

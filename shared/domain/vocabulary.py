@@ -113,6 +113,18 @@ EVENT = {
     "notification_delivered": ("Notifikasi terkirim", "Notification delivered"),
     "offer_declined": ("Tawaran ditolak", "Offer declined"),
     "note": ("Catatan", "Note"),
+    "case_merged_into": ("Digabung ke kasus lain (duplikat)", "Merged into another case"),
+    "case_merged_from": ("Kasus duplikat digabung ke sini", "A duplicate merged into this case"),
+    "case_merge_undone": ("Penggabungan dibatalkan", "Merge undone"),
+    "duplicate_dismissed": ("Ditandai bukan duplikat", "Marked not a duplicate"),
+}
+# Why two cases may be one person (shared/duplicates/find.py).
+MATCH = {
+    "nik": ("NIK sama", "Same NIK"),
+    "name_birth_place": (
+        "Nama mirip, tanggal lahir cocok, kecamatan sama",
+        "Similar name, matching birth date, same kecamatan",
+    ),
 }
 # Plain-language help under each PPKS category.
 CATEGORY_HELP = {

@@ -6,6 +6,7 @@ from shared.models.base import Base
 from shared.models.calendar import CalendarDay
 from shared.models.case import Case, CaseEvent, Referral, ReferralOffer
 from shared.models.directory import Coordinator
+from shared.models.duplicate import CaseNameKey, PossibleDuplicate
 from shared.models.notification import Notification
 from shared.models.outbox import OutboxEvent, ProcessedEvent
 from shared.models.preferences import NotificationPreference, NotificationSettings
@@ -26,6 +27,7 @@ __all__ = [
     "CalendarDay",
     "Case",
     "CaseEvent",
+    "CaseNameKey",
     "Category",
     "Coordinator",
     "Notification",
@@ -33,6 +35,7 @@ __all__ = [
     "NotificationSettings",
     "OutboxEvent",
     "Pillar",
+    "PossibleDuplicate",
     "ProcessedEvent",
     "ReferenceVersion",
     "Referral",

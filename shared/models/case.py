@@ -47,6 +47,8 @@ class Case(Base):
             "created_at",
             postgresql_include=["village_code", "category_code", "urgency"],
         ),
+        # The duplicate check: people born that day in a kecamatan (shared/duplicates).
+        Index("ix_cases_birth_village", "beneficiary_birth_date", "village_code"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
@@ -83,6 +85,13 @@ class Case(Base):
     reported_by: Mapped[str] = mapped_column(String(160), default="", index=True)
 
     legal_basis: Mapped[str] = mapped_column(String(24), default="public_service")
+    # A duplicate merged into another case of the same person (shared/duplicates/merge.py):
+    # closed, its tasks withdrawn; who merged it and when (undone within a day).
+    merged_into_id: Mapped[uuid.UUID | None] = mapped_column(
+        ForeignKey("cases.id"), nullable=True, index=True
+    )
+    merged_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    merged_by: Mapped[str | None] = mapped_column(String(160), nullable=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(120), unique=True)
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     correlation_id: Mapped[str] = mapped_column(String(64))

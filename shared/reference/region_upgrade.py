@@ -36,6 +36,7 @@ from shared.db import UowFactory
 from shared.domain import regions as region_codes
 from shared.models import (
     Case,
+    CaseNameKey,
     Coordinator,
     Pillar,
     ReferenceVersion,
@@ -224,6 +225,12 @@ def _successors(steps: Sequence[Step]) -> dict[str, str]:
 
 
 def _move(session: Session, old: str, new: str, report: UpgradeReport) -> None:
+    if old[:8] != new[:8]:  # a new kecamatan: the name keys of its cases move with them
+        session.execute(
+            update(CaseNameKey)
+            .where(CaseNameKey.case_id.in_(select(Case.id).where(Case.village_code == old)))
+            .values(area=new[:8])
+        )
     cases = _count(session, update(Case).where(Case.village_code == old).values(village_code=new))
     tasks = _count(
         session,

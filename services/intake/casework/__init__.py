@@ -13,6 +13,7 @@ from services.intake.casework import (
     errors,
     inbox_page,
     inbox_routes,
+    merge_pages,
     routes,
     stream,
 )
@@ -32,6 +33,10 @@ RULES = {
     "POST /kasus/{case_id}/tugas/{referral_id}/{action}": allow(
         CW, CO, SV, page=True, audit="referral"
     ),
+    # A supervisor's duplicate forms on the case page.
+    "POST /kasus/{case_id}/gabung": allow(SV, page=True, audit="case"),
+    "POST /kasus/{case_id}/gabung/batal": allow(SV, page=True, audit="case"),
+    "POST /kasus/{case_id}/duplikat/bukan": allow(SV, page=True, audit="case"),
     "GET /kotak-masuk": allow(CO, page=True, audit="referral"),
     "GET /kotak-masuk/daftar": allow(CO, page=True, audit="referral"),
 }
@@ -41,6 +46,6 @@ def install(app: FastAPI) -> None:
     """Register the feature's routes with their access rules and the answers to its refusals."""
     for router in (inbox_routes.router, routes.router, act_routes.legacy, stream.router):
         policy.include(app, router, prefix=API, rules=RULES)
-    for router in (case_page.router, inbox_page.router, act_routes.router):
+    for router in (case_page.router, merge_pages.router, inbox_page.router, act_routes.router):
         policy.include(app, router, rules=RULES)
     errors.install(app)

@@ -41,6 +41,8 @@ router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
 
 CaseId = Annotated[uuid.UUID, Path()]
 
+# Timeline entries that name the other case of a merge or a dismissed flag.
+MERGE_KINDS = ("case_merged_into", "case_merged_from", "case_merge_undone", "duplicate_dismissed")
 # A task still to be worked on (the case is open while one is).
 _OPEN = ("routing", "unassigned", "requested", "accepted", "in-progress", "on-hold")
 
@@ -65,7 +67,7 @@ def actor_words(actor: str, t: Callable[[str], str]) -> str:
     return t(key) if key in i18n.TEXT else actor
 
 
-def _case_page(
+def render_case_page(
     request: Request,
     session: Session,
     actor: Actor,
@@ -132,6 +134,9 @@ def _case_page(
         reporter=reporter_line(view.reporter_name, view.reporter_organisation),
         still_open=still_open,
         show_rule_id=actor.kind in ("supervisor", "admin"),
+        may_merge=actor.kind == "supervisor" and actor.oversees(case.village_code),
+        now=now,
+        merge_kinds=MERGE_KINDS,
     )
 
 
@@ -147,7 +152,7 @@ def case_page(
     case = page_actions.visible_case(session, actor=actor, case_id=case_id)
     if case is None:
         return not_found(request, actor)
-    return _case_page(request, session, actor, case, policy=policy, now=now)
+    return render_case_page(request, session, actor, case, policy=policy, now=now)
 
 
 def _form(body: bytes) -> dict[str, str]:
@@ -202,7 +207,7 @@ def act_on_task(
         if isinstance(exc, TransitionError) and exc.kind == "forbidden":
             status = 403
         with uow_factory() as uow:
-            return _case_page(
+            return render_case_page(
                 request,
                 uow.session,
                 actor,

@@ -7,12 +7,24 @@ from fastapi import FastAPI
 
 from services.intake.access import policy
 from services.intake.access.policy import AD, API, CO, CSR, CW, EVERYONE, SV, allow
-from services.intake.referrals import case_routes, errors, list_routes, needs_routes, pages, routes
+from services.intake.referrals import (
+    case_routes,
+    errors,
+    list_routes,
+    merge_routes,
+    needs_routes,
+    pages,
+    routes,
+)
 
 RULES = {
     f"POST {API}/referrals": allow(CW, SV, audit="case"),
     f"GET {API}/cases/{{case_ref}}": allow(CW, CO, SV, AD, audit="case"),
     f"GET {API}/cases": allow(CW, CO, SV, AD, audit="case"),
+    # Duplicates: a supervisor merges, undoes a merge within a day, dismisses a flag.
+    f"POST {API}/cases/{{case_ref}}/merge": allow(SV, audit="case"),
+    f"POST {API}/cases/{{case_ref}}/merge/undo": allow(SV, audit="case"),
+    f"POST {API}/cases/{{case_ref}}/duplicates/dismiss": allow(SV, audit="case"),
     # CSR partners: needs without identities.
     f"GET {API}/needs": allow(CSR, SV, AD, audit="need"),
     "GET /": allow(*EVERYONE, page=True),
@@ -25,7 +37,13 @@ RULES = {
 
 def install(app: FastAPI) -> None:
     """Register the feature's routes with their access rules and the answers to its refusals."""
-    for router in (routes.router, case_routes.router, needs_routes.router, list_routes.router):
+    for router in (
+        routes.router,
+        case_routes.router,
+        merge_routes.router,
+        needs_routes.router,
+        list_routes.router,
+    ):
         policy.include(app, router, prefix=API, rules=RULES)
     policy.include(app, pages.router, rules=RULES)
     errors.install(app)

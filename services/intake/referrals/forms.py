@@ -15,6 +15,7 @@ from services.intake.referrals.schemas import ReferralCreate
 from services.intake.web import i18n
 
 FIELDS = (
+    "duplicate_seen",  # "1" once the worker was warned of possible duplicates
     "category",
     "kabkota",
     "kecamatan",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from datetime import date
 from typing import Annotated
 
@@ -10,7 +11,14 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from services.intake.deps import ActorDep, BodyDep, CorrelationIdDep, SessionDep, UowFactoryDep
+from services.intake.deps import (
+    ActorDep,
+    BodyDep,
+    CorrelationIdDep,
+    SessionDep,
+    SettingsDep,
+    UowFactoryDep,
+)
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.referrals import case_list, forms
 from services.intake.referrals import service as referrals
@@ -22,6 +30,7 @@ from shared.domain import categories, regions
 from shared.domain.actor import Actor
 from shared.domain.lifecycle import CaseStatus
 from shared.domain.urgency import Urgency
+from shared.duplicates.find import Found
 
 router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
 
@@ -49,7 +58,12 @@ def _children(session: Session, code: str) -> list[RegionRead]:
 
 
 def _form_page(
-    request: Request, session: Session, actor: Actor, form: forms.ReferralForm, status: int
+    request: Request,
+    session: Session,
+    actor: Actor,
+    form: forms.ReferralForm,
+    status: int,
+    duplicates: Sequence[Found] = (),
 ) -> HTMLResponse:
     kabkota = form.get("kabkota") or form.get("village_code")[:5]
     kecamatan = form.get("kecamatan") or form.get("village_code")[:8]
@@ -68,6 +82,7 @@ def _form_page(
         villages=_children(session, kecamatan),
         categories=categories.CATEGORIES,
         urgencies=[u.value for u in Urgency],
+        duplicates=duplicates,
     )
 
 
@@ -88,20 +103,36 @@ def submit_referral_form(
     uow_factory: UowFactoryDep,
     correlation_id: CorrelationIdDep,
     body: BodyDep,
+    settings: SettingsDep,
 ) -> Response:
+    """Store the referral, after warning once of open cases that may be the same person
+    (only their tracking codes: nothing of another case's personal data)."""
     if cross_site(request):
         return forbidden(request, actor)
     form = forms.parse(body)
 
-    def again(status: int) -> Response:
+    def again(status: int, duplicates: Sequence[Found] = ()) -> Response:
         with uow_factory() as uow:
-            return _form_page(request, uow.session, actor, form, status)
+            return _form_page(request, uow.session, actor, form, status, duplicates)
 
     if form.get("step") == "region":  # without JavaScript: show the next level's choices
         return again(200)
     data = forms.validate(form, language(request))
     if data is None:
         return again(422)
+    threshold = settings.duplicate_name_threshold
+    if form.get("duplicate_seen") != "1":
+        found = referrals.possible_duplicates(
+            uow_factory,
+            data,
+            threshold=threshold,
+            today=date.today(),
+            reported_by=actor.label,
+            idempotency_key=form.get("idempotency_key") or None,
+        )
+        if found:
+            form.values["duplicate_seen"] = "1"
+            return again(200, found)
     try:
         submitted = referrals.submit_referral(
             uow_factory=uow_factory,
@@ -111,6 +142,7 @@ def submit_referral_form(
             today=date.today(),
             reported_by=actor.label,
             jurisdiction=actor.jurisdiction,
+            duplicate_threshold=threshold,
         )
     except referrals.InvalidReferral as exc:
         message = "err.village_outside" if exc.status == 403 else "err.village_code"

@@ -6,10 +6,14 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request, Response
 
 from services.intake.access.guard import access_of
-from services.intake.deps import ActorDep, CorrelationIdDep, UowFactoryDep
+from services.intake.deps import ActorDep, CorrelationIdDep, SettingsDep, UowFactoryDep
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.referrals import service as referrals
-from services.intake.referrals.schemas import ReferralCreate, ReferralCreated
+from services.intake.referrals.schemas import (
+    PossibleDuplicateRead,
+    ReferralCreate,
+    ReferralCreated,
+)
 
 router = APIRouter(route_class=GuardedRoute, tags=["referrals"])
 
@@ -42,13 +46,16 @@ def submit_referral(
     uow_factory: UowFactoryDep,
     correlation_id: CorrelationIdDep,
     actor: ActorDep,
+    settings: SettingsDep,
     idempotency_key: IdempotencyKey = None,
 ) -> ReferralCreated:
     """Submit a referral. Answers only after the case and its event are committed.
 
     The signed-in case worker (or supervisor) is the case's sender: they may follow it and
     cancel its tasks. The legal basis is recorded with the case; a child's case needs the
-    guardian's consent or the public-service basis."""
+    guardian's consent or the public-service basis. `possible_duplicates` lists open cases
+    that may be the same person (the same NIK, or a similar name with a compatible birth
+    date in the same kecamatan); the referral is stored and routed anyway."""
     result = referrals.submit_referral(
         uow_factory=uow_factory,
         data=body,
@@ -57,6 +64,7 @@ def submit_referral(
         today=date.today(),
         reported_by=actor.label,
         jurisdiction=actor.jurisdiction,
+        duplicate_threshold=settings.duplicate_name_threshold,
     )
     if (audited := access_of(request)) is not None:
         audited.touch([result.case.id], basis=f"reporter ({body.legal_basis})")
@@ -70,4 +78,10 @@ def submit_referral(
         tracking_code=result.case.tracking_code,
         status=result.case.status,
         links={"case": location},
+        possible_duplicates=[
+            PossibleDuplicateRead(
+                case_id=f.case_id, tracking_code=f.tracking_code, match=f.match, score=f.score
+            )
+            for f in result.possible_duplicates
+        ],
     )

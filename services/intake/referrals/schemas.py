@@ -201,11 +201,43 @@ def _is_child(category_code: str | None, beneficiary: BeneficiaryIn | None) -> b
     return band is AgeBand.CHILD
 
 
+class PossibleDuplicateRead(BaseModel):
+    """An open case that may be the same person (no personal data: its code and why)."""
+
+    case_id: uuid.UUID
+    tracking_code: str
+    match: Literal["nik", "name_birth_place"] = Field(
+        description="nik: the same NIK; name_birth_place: a similar name, a compatible birth "
+        "date, the same kecamatan"
+    )
+    score: float = Field(ge=0, le=1, description="1 for the same NIK; the name's likeness")
+
+
+class CaseLink(BaseModel):
+    case_id: uuid.UUID
+    tracking_code: str
+
+
+class MergeRead(BaseModel):
+    """Where a merged case went: the case that stays, when and by whom."""
+
+    case_id: uuid.UUID
+    tracking_code: str
+    merged_at: datetime
+    merged_by: str
+    undo_until: datetime
+
+
 class ReferralCreated(BaseModel):
     case_id: uuid.UUID
     tracking_code: str
     status: str
     links: dict[str, str]
+    possible_duplicates: list[PossibleDuplicateRead] = Field(
+        default_factory=list,
+        description="Open cases that may be the same person; the referral is stored and "
+        "routed anyway",
+    )
 
 
 class CategoryRead(BaseModel):
@@ -309,3 +341,10 @@ class CaseRead(BaseModel):
     referrals: list[ReferralRead]
     notifications: list[NotificationRead]
     timeline: list[TimelineEntry]
+    possible_duplicates: list[PossibleDuplicateRead] = Field(default_factory=list)
+    merged_into: MergeRead | None = Field(
+        default=None, description="Set when this case was closed as a duplicate of another"
+    )
+    merged_from: list[CaseLink] = Field(
+        default_factory=list, description="Duplicates merged into this case"
+    )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from shared.domain import regions
 from shared.domain.lifecycle import CaseStatus
 from shared.domain.regions import Level
 from shared.domain.tracking import new_tracking_code
+from shared.duplicates import find as duplicates
 from shared.events import CaseReceived
 from shared.models import Case, Region
 from shared.models.timeline import add_case_event
@@ -53,6 +54,8 @@ class IdempotencyConflict(ValueError):
 class Submitted:
     case: Case
     replayed: bool
+    # Open cases that may be the same person (the referral is stored and routed anyway).
+    possible_duplicates: list[duplicates.Found] = field(default_factory=list)
 
 
 def fingerprint(data: ReferralCreate) -> str:
@@ -69,12 +72,15 @@ def submit_referral(
     today: date,
     reported_by: str | None = None,
     jurisdiction: str = "",
+    duplicate_threshold: float = duplicates.DEFAULT_THRESHOLD,
 ) -> Submitted:
     """Store the case and its CaseReceived event; a repeated key returns the first case.
 
     `reported_by` is the sender's actor label; without one, the reporter stands for it.
     An Idempotency-Key is the sender's own: the same key from another sender is another
     request. The village must lie in the sender's `jurisdiction` (empty: national).
+    Every referral is checked for open cases of the same person (shared/duplicates/find.py)
+    in the same commit; what it may duplicate is stored with it and returned.
     """
     if jurisdiction and not regions.is_within(data.village_code, jurisdiction):
         raise InvalidReferral(
@@ -92,15 +98,20 @@ def submit_referral(
             if key:
                 earlier = _find_by_key(uow, key)
                 if earlier is not None:
-                    return _replay(earlier, digest)
+                    replayed = _replay(earlier, digest)
+                    replayed.possible_duplicates[:] = duplicates.standing(uow.session, earlier.id)
+                    return replayed
             case = _new_case(uow, data, key, digest, correlation_id, today, sender)
+            found = duplicates.record(uow.session, case, threshold=duplicate_threshold, today=today)
             try:
                 uow.commit()
             except IntegrityError:
                 # A concurrent request with the same key won, or the tracking code collided.
                 continue
             log.info("case %s received", case.id)
-            return Submitted(case=case, replayed=False)
+            if found:
+                log.info("case %s: %d possible duplicates", case.id, len(found))
+            return Submitted(case=case, replayed=False, possible_duplicates=found)
     raise RuntimeError("could not store the referral after 3 attempts")
 
 
@@ -116,6 +127,30 @@ def scoped_key(sender: str, idempotency_key: str) -> str:
 def sender_label(reporter: ReporterIn) -> str:
     """The case worker who reported, as an actor label: by e-mail, else by name."""
     return f"case_worker:{reporter.email or reporter.name}"[:REPORTED_BY_MAX]
+
+
+def possible_duplicates(
+    uow_factory: UowFactory,
+    data: ReferralCreate,
+    *,
+    threshold: float,
+    today: date,
+    reported_by: str,
+    idempotency_key: str | None,
+) -> list[duplicates.Found]:
+    """The open cases a referral may duplicate, before it is sent (the form's warning);
+    none for a form sent again (its Idempotency-Key was used: it is the same referral)."""
+    probe = duplicates.Probe(
+        name=data.beneficiary.name,
+        village_code=data.village_code,
+        nik=data.beneficiary.nik,
+        birth_date=data.beneficiary.birth_date,
+        category=data.category,
+    )
+    with uow_factory() as uow:
+        if idempotency_key and _find_by_key(uow, scoped_key(reported_by, idempotency_key)):
+            return []
+        return duplicates.find(uow.session, probe, threshold=threshold, today=today)
 
 
 def require_village(session: Session, code: str, *, field: tuple[str, ...]) -> None:

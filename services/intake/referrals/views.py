@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -14,6 +15,8 @@ from services.intake.referrals import schemas
 from shared.domain import categories, nik, regions, tracking
 from shared.domain.access import Disclosure
 from shared.domain.deadlines import DeadlinePolicy
+from shared.duplicates import find as duplicates
+from shared.duplicates.merge import UNDO_WITHIN
 from shared.models import Case, CaseEvent, Category, Coordinator, Notification, Referral, Region
 
 
@@ -106,7 +109,38 @@ def case_view(
             )
             for e in timeline
         ],
+        **merge_view(session, case),
     )
+
+
+def merge_view(session: Session, case: Case) -> dict[str, Any]:
+    """The case's standing duplicate flags, where it was merged, what was merged into it."""
+    into = None
+    if case.merged_into_id is not None and case.merged_at is not None:
+        codes = duplicates.tracking_codes(session, [case.merged_into_id])
+        into = schemas.MergeRead(
+            case_id=case.merged_into_id,
+            tracking_code=codes[case.merged_into_id],
+            merged_at=case.merged_at,
+            merged_by=case.merged_by or "",
+            undo_until=case.merged_at + UNDO_WITHIN,
+        )
+    table = Case.__table__  # codes only, past the reader's row scope (see tracking_codes)
+    merged_from = session.execute(
+        select(table.c.id, table.c.tracking_code)
+        .where(table.c.merged_into_id == case.id)
+        .order_by(table.c.tracking_code)
+    ).all()
+    return {
+        "possible_duplicates": [
+            schemas.PossibleDuplicateRead(
+                case_id=f.case_id, tracking_code=f.tracking_code, match=f.match, score=f.score
+            )
+            for f in duplicates.standing(session, case.id)
+        ],
+        "merged_into": into,
+        "merged_from": [schemas.CaseLink(case_id=i, tracking_code=c) for i, c in merged_from],
+    }
 
 
 def place_view(session: Session, village_code: str) -> schemas.PlaceRead:

@@ -12,7 +12,7 @@ from services.notify.recipients import KINDS, Audience
 NIK = "3508015203800001"
 FULL_NAME = "Siti Aminah"
 # Messages about the case as a whole (CaseClosed) have no task: no pillar, no purpose.
-CASE_LEVEL_KINDS = {"case_resolved"}
+CASE_LEVEL_KINDS = {"case_resolved", "case_merged"}
 
 
 def case_context() -> dict[str, Any]:
@@ -53,6 +53,7 @@ def facts() -> dict[str, Any]:
     return {
         "offered_count": 3,
         "unit": None,
+        "merged_into": "SKB-2611-XYZ789",
         "step_id": step_id,
         "step_en": step_en,
         "due_id": wording.local_time(due, "id"),
@@ -171,6 +172,13 @@ def test_an_escalation_asks_the_supervisors_to_act() -> None:
         == "[Sekber] Escalation level 1: case SKB-2611-ABC123 (Disaster Preparedness Cadets)"
     )
     assert "raised to the Sekber of Kabupaten Lumajang" in message.body
+
+
+def test_a_withdrawn_task_and_a_merged_case_name_the_case_that_stays() -> None:
+    withdrawn = render("task_withdrawn", language="id", context={**context(), **facts()})
+    merged = render("case_merged", language="en", context={**case_context(), **facts()})
+    assert "ke kasus SKB-2611-XYZ789 karena orangnya sama" in withdrawn.body
+    assert merged.subject == "[Sekber] Case SKB-2611-ABC123 merged into SKB-2611-XYZ789"
 
 
 def test_a_resolved_case_lists_its_outcomes_in_words() -> None:

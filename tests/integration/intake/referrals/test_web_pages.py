@@ -54,6 +54,9 @@ def form(**overrides: Any) -> dict[str, Any]:
         "beneficiary_sex": "F",
         "reporter_name": "Ani Lestari",
         "legal_basis": "public_service",
+        # Many tests send this person: as a worker who already saw the warning of possible
+        # duplicates (test_duplicate_pages.py is about the warning).
+        "duplicate_seen": "1",
     }
     data.update(overrides)
     return data
