@@ -8,8 +8,9 @@ after 2008, else FM, PD or GEL), a NIK blind index for 60 %, spread over East Ja
 villages; a fifth still open. Each case's name keys (case_name_keys) come from
 the pool's keys, computed once per pool name by shared/domain/names.py.
 
-Then, for `--probes` referrals (half new people (60 % of them with a
-NIK), half variants of an open case's person, written as another case worker would), times in one transaction each, rolled back:
+Then, for `--probes` referrals (half new people, 60 % of them with a NIK; half variants of
+an open case's person, written as another case worker would), times in one transaction
+each, rolled back:
 - `check`: shared.duplicates.find.record on a stored new case, what intake adds: the name
   keys written, the look-up (blind index, birth date, name keys) and the flags written;
 - `baseline`: the same new case stored without the check (the insert the check rides on).
