@@ -6,7 +6,7 @@ one to three words, some with a father's name after bin/binti), then for each on
   address or title added (Mbah, Bu, Pak, Hj., H., Ny., Kyai), the father's name added or
   left out, the old spelling (oe, dj, tj, j for y, ch for kh), h dropped or added, a
   doubled or undoubled letter, an abbreviation (M., Moh., Muh., Abd.), a word left out,
-  words swapped, a typo (a letter dropped, doubled, changed or two swapped); one to three
+  words swapped, a word split in two or two joined, a typo (a letter dropped, doubled, changed or two swapped); one to three
   of these at once;
 - a *neighbour*: another person the look-up would also find (same birth date and
   kecamatan, or a shared word): half share a word with the person ("Siti Aminah" and
@@ -209,7 +209,7 @@ def variant(p: dict[str, object], rng: random.Random) -> str:
     words = list(p["words"])  # type: ignore[call-overload]
     father = p["father"]
     prefix = ""
-    for change in rng.sample(range(9), rng.choice((1, 1, 2, 2, 3))):
+    for change in rng.sample(range(10), rng.choice((1, 1, 2, 2, 3))):
         if change == 0:
             prefix = rng.choice(ADDRESS_F if p["woman"] else ADDRESS_M) + " "
         elif change == 1:
@@ -228,6 +228,15 @@ def variant(p: dict[str, object], rng: random.Random) -> str:
             words.pop(rng.randrange(len(words)))
         elif change == 6 and len(words) > 1:
             words.reverse()
+        elif change == 9:  # a word split in two, or two words written as one
+            if len(words) > 1 and rng.random() < 0.5:
+                i = rng.randrange(len(words) - 1)
+                words[i : i + 2] = [words[i] + words[i + 1].lower()]
+            else:
+                i = rng.randrange(len(words))
+                if len(words[i]) >= 6:
+                    cut = rng.randrange(3, len(words[i]) - 2)
+                    words[i : i + 1] = [words[i][:cut], words[i][cut:]]
         elif change in (7, 8):
             i = rng.randrange(len(words))
             words[i] = typo(words[i], rng)

@@ -89,7 +89,7 @@ class Settings(BaseSettings):
     deadline_scan_seconds: float = Field(default=60.0, gt=0)
     # A referral is flagged as a possible duplicate of an open case in the same kecamatan
     # whose name scores at least this (0-1, shared/identity/names.py) with a compatible birth
-    # date. 0.85: recall 0.93, 0.6 % of other-named neighbours flagged on the generated set
+    # date. 0.85: recall 0.92, 0.6 % of other-named neighbours flagged on the generated set
     # (bench/name_variants.py, docs/duplicates.md); lower finds more and flags more.
     duplicate_name_threshold: float = Field(default=0.85, ge=0.5, le=1.0)
     # How long the accept and decline links in a coordinator's message stay usable.

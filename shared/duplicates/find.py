@@ -17,6 +17,7 @@ Candidates come from indexes only: the blind index, the birth date, and case_nam
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -38,6 +39,7 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    text,
     union_all,
 )
 from sqlalchemy.dialects import postgresql
@@ -246,6 +248,8 @@ def record(session: Session, case: Case, *, threshold: float, today: date) -> li
     )
     # PostgreSQL writes the keys in the look-up's own statement; others after it.
     one_trip = session.connection().dialect.name == "postgresql"
+    if one_trip:
+        _wait_for_the_same_person(session, probe)
     found = find(session, probe, threshold=threshold, today=today, write_keys=one_trip)
     if not one_trip:
         index_name(session, case)
@@ -256,6 +260,25 @@ def record(session: Session, case: Case, *, threshold: float, today: date) -> li
               "found_at": utcnow()} for f in found],
         )  # fmt: skip
     return found
+
+
+_LOCK = text("SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k")
+
+
+def _wait_for_the_same_person(session: Session, probe: Probe) -> None:
+    """Two referrals of one person stored at once would not see each other (each looks
+    before the other commits). On PostgreSQL each takes a transaction lock on its kecamatan
+    and on its NIK (in one order: no deadlock), so the later one waits for the earlier to
+    commit and its look-up, a new statement with a new snapshot, sees it. SQLite needs
+    none: its one writer at a time holds the database from the case's insert on."""
+    names_ = [f"sekber.duplicates.area:{area_of(probe.village_code)}"]
+    if probe.nik:
+        names_.append(f"sekber.duplicates.nik:{column.blind_index(probe.nik)}")
+    keys = sorted(
+        int.from_bytes(hashlib.blake2b(n.encode(), digest_size=8).digest(), "big", signed=True)
+        for n in names_
+    )
+    session.connection().execute(_LOCK, {"keys": keys})
 
 
 def standing(session: Session, case_id: uuid.UUID) -> list[Found]:

@@ -3,7 +3,8 @@ shared/domain/names.py).
 
 The score is the best of three views of the given names, each a rapidfuzz ratio:
 - the words in today's spelling, in any order (token_sort_ratio): typos, old spellings,
-  words swapped ("Siti Aminah" / "Aminah Siti");
+  words swapped ("Siti Aminah" / "Aminah Siti"); or their letters without the spaces
+  (ratio), for words split or joined ("Nurhaliza" / "Nur Haliza");
 - one name's words all within the other's (token_set_ratio), at `PART_WEIGHT`: a person
   reported by part of their name ("Sumarni" / "Sri Sumarni"); only when the shorter name
   has a word of `PART_MIN_LETTERS` or more, so "Siti" alone does not match every Siti;
@@ -37,7 +38,9 @@ def similarity_of(a: names.Name, b: names.Name) -> float:
     if not a.given or not b.given:
         return 0.0
     ta, tb = a.text, b.text
-    score = fuzz.token_sort_ratio(ta, tb)
+    # Words in any order, or the same letters split or joined otherwise ("Nurhaliza",
+    # "Nur Haliza").
+    score = max(fuzz.token_sort_ratio(ta, tb), fuzz.ratio(ta.replace(" ", ""), tb.replace(" ", "")))
     shorter = a if len(ta) <= len(tb) else b
     if score < 100 and any(len(w) >= PART_MIN_LETTERS for w in shorter.given):
         score = max(score, PART_WEIGHT * fuzz.token_set_ratio(ta, tb))

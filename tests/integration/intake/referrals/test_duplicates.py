@@ -5,6 +5,7 @@ closes the duplicate with merged_into, withdraws its tasks, and is undone within
 from __future__ import annotations
 
 import random
+import threading
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -243,3 +244,33 @@ def test_not_a_duplicate_is_not_raised_again(
     assert unflagged.status_code == 404 and unflagged.json()["detail"][0]["field"] == "other"
     with uow_factory() as uow:
         assert uow.session.get_one(Case, uuid.UUID(second["case_id"])).merged_into_id is None
+
+
+def test_the_same_person_reported_twice_at_once_is_still_flagged(
+    client: TestClient, area: Area
+) -> None:
+    """Both referrals look before either commits; the later must still see the earlier
+    (PostgreSQL: a transaction lock per kecamatan and NIK; SQLite: one writer at a time)."""
+    nik = fresh_nik()
+    answers: list[dict[str, Any] | None] = [None, None]
+    start = threading.Barrier(2)
+
+    def fire(i: int) -> None:
+        with TestClient(client.app, raise_server_exceptions=False) as own:
+            start.wait()
+            body = referral(village_code=area.village,
+                            beneficiary={"name": "Sarmi", "nik": nik})  # fmt: skip
+            response = own.post("/api/v1/referrals", json=body, headers=SENDER)
+            answers[i] = response.json() if response.status_code == 201 else None
+
+    threads = [threading.Thread(target=fire, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    first, second = answers
+    assert first is not None and second is not None
+    flagged = [a["possible_duplicates"] for a in answers if a is not None]
+    assert sorted(len(f) for f in flagged) == [0, 1], flagged
+    case = client.get(f"/api/v1/cases/{first['case_id']}", headers=SUPERVISOR).json()
+    assert [f["case_id"] for f in case["possible_duplicates"]] == [second["case_id"]]

@@ -20,6 +20,8 @@ THRESHOLD = 0.85  # the default of settings.duplicate_name_threshold
         ("Aminah Siti", "Siti Aminah"),  # words swapped
         ("Sri Sumarni", "Sumarni"),  # part of the name
         ("Djoko Tjahjono", "Joko Cahyono"),
+        ("Siti Nurhaliza", "Siti Nur Haliza"),  # a word split in two
+        ("Ahmad Fauzi", "Achmad Fauzy"),
     ],
 )
 def test_one_person_written_two_ways_scores_above_the_threshold(a: str, b: str) -> None:
