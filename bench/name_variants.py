@@ -6,8 +6,8 @@ one to three words, some with a father's name after bin/binti), then for each on
   address or title added (Mbah, Bu, Pak, Hj., H., Ny., Kyai), the father's name added or
   left out, the old spelling (oe, dj, tj, j for y, ch for kh), h dropped or added, a
   doubled or undoubled letter, an abbreviation (M., Moh., Muh., Abd.), a word left out,
-  words swapped, a word split in two or two joined, a typo (a letter dropped, doubled, changed or two swapped); one to three
-  of these at once;
+  words swapped, a word split in two or two joined, a typo (a letter dropped, doubled,
+  changed or two swapped); one to three of these at once;
 - a *neighbour*: another person the look-up would also find (same birth date and
   kecamatan, or a shared word): half share a word with the person ("Siti Aminah" and
   "Siti Rohmah"), a tenth are the same given name with another father, the rest random.
