@@ -13,7 +13,6 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from services.intake.access import scope
 from services.intake.casework import page_actions, task_forms
 from services.intake.casework import views as task_views
 from services.intake.deps import (
@@ -30,7 +29,7 @@ from services.intake.routing_admin import views as routing_views
 from services.intake.web import i18n
 from services.intake.web.render import cross_site, forbidden, language, not_found, page
 from shared.casework import workflow
-from shared.domain import access, pillars
+from shared.domain import pillars
 from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy
 from shared.domain.lifecycle import Outcome, Reason, TransitionError
@@ -80,8 +79,7 @@ def render_case_page(
     kept: dict[str, str] | None = None,
     field: str = "",
 ) -> Response:
-    relation, _basis, pillar_sees = scope.relation(session, actor, case)
-    disclosure = access.disclosure(actor.kind, relation, pillar_sees_identity=pillar_sees)
+    disclosure, _basis = queries.disclosure_for(session, actor, case)
     view = queries.case_view(session, case, disclosure=disclosure, policy=policy, now=now)
     routing = {r.id: r for r in routing_views.case_routing(session, case).referrals}
     rows = task_views.case_tasks(session, case.id)

@@ -2,14 +2,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path, Request
 
-from services.intake.access import scope
 from services.intake.access.guard import access_of
 from services.intake.deps import ActorDep, DeadlinePolicyDep, NowDep, SessionDep
 from services.intake.edge.errors import refused
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.referrals import views as queries
 from services.intake.referrals.schemas import CaseRead
-from shared.domain import access
 
 router = APIRouter(route_class=GuardedRoute, tags=["cases"])
 
@@ -29,9 +27,8 @@ def read_case(
     case = queries.find_case(session, case_ref)
     if case is None:
         raise refused(404, ["path", "case_ref"], "no such case", "not_found")
-    relation, basis, sees_identity = scope.relation(session, actor, case)
+    disclosure, basis = queries.disclosure_for(session, actor, case)
     if (audited := access_of(request)) is not None:
         audited.object_ids[:] = [str(case.id)]
         audited.basis = basis
-    disclosure = access.disclosure(actor.kind, relation, pillar_sees_identity=sees_identity)
     return queries.case_view(session, case, disclosure=disclosure, policy=policy, now=now)

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.orm import Session
 
-from services.intake.access import scope
 from services.intake.access.guard import access_of
 from services.intake.deps import ActorDep, DeadlinePolicyDep, NowDep, SessionDep, UowFactoryDep
 from services.intake.edge.errors import refused
@@ -18,7 +17,6 @@ from services.intake.edge.textguard import GuardedRoute
 from services.intake.referrals import merging
 from services.intake.referrals import views as queries
 from services.intake.referrals.schemas import CaseRead
-from shared.domain import access
 from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy
 
@@ -60,8 +58,7 @@ def _answer(
     case = queries.find_case(session, ref)
     if case is None:
         raise refused(404, ["path", "case_ref"], "no such case", "not_found")
-    relation, _basis, sees = scope.relation(session, actor, case)
-    disclosure = access.disclosure(actor.kind, relation, pillar_sees_identity=sees)
+    disclosure, _basis = queries.disclosure_for(session, actor, case)
     return queries.case_view(session, case, disclosure=disclosure, policy=policy, now=now)
 
 

@@ -10,10 +10,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from services.intake.access import scope
 from services.intake.casework import clocks
 from services.intake.referrals import schemas
-from shared.domain import categories, nik, regions, tracking
+from shared.domain import access, categories, nik, regions, tracking
 from shared.domain.access import Disclosure
+from shared.domain.actor import Actor
 from shared.domain.deadlines import DeadlinePolicy
 from shared.duplicates import find as duplicates
 from shared.duplicates.merge import UNDO_WITHIN
@@ -26,6 +28,13 @@ def find_case(session: Session, ref: str) -> Case | None:
         return session.get(Case, uuid.UUID(ref))
     except ValueError:
         return session.scalar(select(Case).where(Case.tracking_code == ref.strip().upper()))
+
+
+def disclosure_for(session: Session, actor: Actor, case: Case) -> tuple[Disclosure, str]:
+    """What `actor` may see of `case` (shared/domain/access.py), and the basis to record in
+    the audit trail."""
+    relation, basis, pillar_sees = scope.relation(session, actor, case)
+    return access.disclosure(actor.kind, relation, pillar_sees_identity=pillar_sees), basis
 
 
 def case_view(
