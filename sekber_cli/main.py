@@ -17,6 +17,7 @@ from sekber_cli import (
     accounts,
     calendar,
     data,
+    imports,
     notifications,
     probe,
     regions,
@@ -42,6 +43,7 @@ up.register(app)
 services.register(app)
 probe.register(app)
 data.register(app)
+imports.register(app)
 routing.register(app)
 notifications.register(app)
 accounts.register(app)

@@ -1,4 +1,4 @@
-"""`sekber probe SERVICE`: the liveness probe of routing, notify, relay and scheduler.
+"""`sekber probe SERVICE`: the liveness probe of routing, notify, imports, relay and scheduler.
 
 Passes (exit 0) while the service's heartbeat file is fresher than
 SEKBER_HEARTBEAT_MAX_AGE_SECONDS; fails (exit 1) when it is missing or older; exits 2 when
@@ -35,6 +35,7 @@ UP_DIR = Path("var") / "heartbeats"
 class Service(StrEnum):
     ROUTING = "routing"
     NOTIFY = "notify"
+    IMPORTS = "imports"
     RELAY = "relay"
     SCHEDULER = "scheduler"
 
@@ -80,7 +81,7 @@ def probe_settings() -> Settings:
 
 
 def probe(service: Service) -> None:
-    """Liveness of routing, notify, relay or scheduler.
+    """Liveness of a worker, the relay or the scheduler.
 
     From the service's heartbeat file: exit 0 while it is fresh, 1 when it is missing or
     too old, 2 when heartbeats are off. Under `sekber up`, run it in the same directory."""

@@ -138,6 +138,21 @@ def relay() -> None:
         beat.remove()
 
 
+def imports() -> None:
+    """The import worker (Celery, queue sekber.imports).
+
+    It stores the rows of uploaded spreadsheets as cases."""
+    from services.intake.imports import worker
+    from shared.config import get_settings
+    from shared.identity import keyring
+
+    settings = get_settings()
+    logs.configure(settings.log_level, name="imports", fmt=settings.effective_log_format)
+    if settings.data_key:
+        keyring.configure(settings.data_key)
+    sys.exit(worker.run(settings))
+
+
 def scheduler() -> None:
     """The deadline scheduler (Celery beat).
 
@@ -151,5 +166,5 @@ def scheduler() -> None:
 
 
 def register(app: typer.Typer) -> None:
-    for command in (intake, routing, notify, relay, scheduler):
+    for command in (intake, routing, notify, imports, relay, scheduler):
         app.command()(command)

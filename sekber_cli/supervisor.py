@@ -25,11 +25,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-SERVICES: tuple[str, ...] = ("intake", "routing", "notify", "relay", "scheduler")
+SERVICES: tuple[str, ...] = ("intake", "routing", "notify", "imports", "relay", "scheduler")
 # What a service writes once it is ready: Celery's worker banner line, beat's first log line.
 READY_LINES: dict[str, str] = {
     "routing": " ready.",
     "notify": " ready.",
+    "imports": " ready.",
     "scheduler": "beat: Starting...",
 }
 

@@ -1,8 +1,8 @@
 """`sekber up`: the whole system on one machine, in the foreground, for development and demos.
 
-Prepares the database, starts an embedded Redis when none is configured, runs the five
-services (intake, routing, notify, relay and the deadline scheduler) as child processes
-with prefixed output, and stops them all on Ctrl-C or SIGTERM.
+Prepares the database, starts an embedded Redis when none is configured, runs the six
+services (intake, routing, notify, the import worker, relay and the deadline scheduler) as
+child processes with prefixed output, and stops them all on Ctrl-C or SIGTERM.
 
 What it prints is meant to fit one screen: Celery's start-up banners and its warning about
 superuser privileges are left out (terminal.StartupChatter, child_environment), and the
@@ -56,7 +56,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Run the whole system here, in the foreground.
 
-        The database, Redis, intake, routing, notify, relay and the deadline scheduler;
+        The database, Redis, intake, routing, notify, imports, relay and the scheduler;
         Ctrl-C stops them all. Data lives under ./var/."""
         raise typer.Exit(run(demo=demo))
 
@@ -263,7 +263,7 @@ def ready_lines(base: str, *, scheduler_pid: int, scan_seconds: float, demo: boo
     lines = [
         "Sekber is up (Ctrl-C stops it all).",
         f"  Scheduler: pid {scheduler_pid}, a deadline scan every {scan_seconds:g} s",
-        "  Liveness:  sekber probe routing (or notify, relay, scheduler)",
+        "  Liveness:  sekber probe routing|notify|imports|relay|scheduler",
         f"  Sign in:   {base}/masuk",
         f"  API docs:  {base}/docs",
     ]

@@ -77,6 +77,14 @@ class Settings(BaseSettings):
 
     # Intake limits.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    # Bulk intake (POST /api/v1/imports): the largest file and the most data rows one
+    # upload may hold (refused with 413 above them; split the file).
+    import_max_bytes: int = Field(default=8 * 1024 * 1024, ge=1024)
+    import_max_rows: int = Field(default=20_000, ge=1)
+    # The scheduler asks the import worker this often to resume files whose work stopped,
+    # those untouched for `import_stale_seconds`.
+    import_sweep_seconds: float = Field(default=30.0, gt=0)
+    import_stale_seconds: float = Field(default=60.0, gt=0)
 
     # How often a process checks whether the coordinator directory changed and reloads its
     # routing snapshot; 0 checks before every decision.

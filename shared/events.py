@@ -105,6 +105,13 @@ class CaseClosed(Event):
     outcomes: list[str]
 
 
+class ImportReceived(Event):
+    """A spreadsheet of referrals was uploaded; its rows wait to be stored as cases."""
+
+    type: ClassVar[str] = "ImportReceived"
+    import_id: uuid.UUID
+
+
 class CaseMerged(Event):
     """A supervisor merged a duplicate case into another case of the same person."""
 
@@ -148,6 +155,7 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CaseMerged,
         CaseMergeUndone,
         NotificationReplayRequested,
+        ImportReceived,
     )
 }
 

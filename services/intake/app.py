@@ -16,6 +16,7 @@ from services.intake import (
     account,
     casework,
     dashboard,
+    imports,
     notifications,
     privacy,
     reference,
@@ -53,6 +54,8 @@ LARGER_BODIES = {
     f"{API}/routing/rules": RULES_MAX_BYTES,
     f"{API}/routing/simulate": 2 * RULES_MAX_BYTES,
 }
+# A spreadsheet of referrals, through the API and the page (SEKBER_IMPORT_MAX_BYTES).
+UPLOADS = (f"{API}/imports", "/rujukan/impor")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -125,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         notifications,
         privacy,
         dashboard,
+        imports,
     ):
         feature.install(app)
     web.install(app)
@@ -141,7 +145,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             allow_headers=["Authorization", "Content-Type", "Idempotency-Key", "If-Match"],
         )
     app.add_middleware(SecurityHeaders, https=settings.public_base_url.startswith("https://"))
-    app.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes, per_path=LARGER_BODIES)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        per_path=LARGER_BODIES,
+        uploads=dict.fromkeys(UPLOADS, settings.import_max_bytes),
+    )
     app.add_middleware(RequestMetrics, metrics=HttpMetrics(registry))
     # Outermost, so even a refused body is answered (and logged) with its correlation id.
     app.add_middleware(CorrelationId)

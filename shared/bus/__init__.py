@@ -19,6 +19,8 @@ from shared.events import Envelope
 
 QUEUE_ROUTING = "sekber.routing"
 QUEUE_NOTIFY = "sekber.notify"
+# Bulk intake: the import worker stores a spreadsheet's rows as cases, a batch a message.
+QUEUE_IMPORTS = "sekber.imports"
 
 TASK_ROUTING = "sekber.routing.on_event"
 TASK_NOTIFY = "sekber.notify.on_event"
@@ -29,6 +31,12 @@ TASK_SCAN_DEADLINES = "sekber.routing.scan_deadlines"
 TASK_NOTIFY_SWEEP = "sekber.notify.sweep"
 TASK_NOTIFY_DIGESTS = "sekber.notify.send_digests"
 NOTIFY_DIGEST_CHECK_SECONDS = 300.0
+# The import worker: an uploaded file's first batch (from ImportReceived), the next batch
+# of a file (sent by the batch before it), and the periodic sweep that sends a batch for
+# a file whose work stopped (a lost message, a worker killed between two batches).
+TASK_IMPORTS = "sekber.imports.on_event"
+TASK_IMPORTS_BATCH = "sekber.imports.batch"
+TASK_IMPORTS_SWEEP = "sekber.imports.sweep"
 # The lock each worker's restore sweep takes in Redis expires after this (kombu: 300 s). A
 # sweep holds it for milliseconds, but one that Redis dies in the middle of stays in the
 # append-only file, and no sweep ran until it expired: messages a crash left unacknowledged
@@ -46,6 +54,7 @@ class Subscriber:
 
 ROUTING = Subscriber("routing", TASK_ROUTING, QUEUE_ROUTING)
 NOTIFY = Subscriber("notify", TASK_NOTIFY, QUEUE_NOTIFY)
+IMPORTS = Subscriber("imports", TASK_IMPORTS, QUEUE_IMPORTS)
 
 SUBSCRIPTIONS: dict[str, tuple[Subscriber, ...]] = {
     "CaseReceived": (ROUTING,),
@@ -58,6 +67,7 @@ SUBSCRIPTIONS: dict[str, tuple[Subscriber, ...]] = {
     "ReferralEscalated": (NOTIFY,),
     "CaseClosed": (NOTIFY,),
     "NotificationReplayRequested": (NOTIFY,),
+    "ImportReceived": (IMPORTS,),
 }
 
 
@@ -71,6 +81,7 @@ class TaskLimits:
     retry_backoff_max: int = 1
     notify_periodic_budget_seconds: float = 3.0
     deadline_scan_budget_seconds: float = 4.0
+    import_batch_budget_seconds: float = 4.0
 
 
 def task_limits(settings: Settings) -> TaskLimits:
@@ -78,6 +89,7 @@ def task_limits(settings: Settings) -> TaskLimits:
         retry_backoff_max=settings.task_retry_backoff_max_seconds,
         notify_periodic_budget_seconds=settings.notify_periodic_budget_seconds,
         deadline_scan_budget_seconds=settings.deadline_scan_budget_seconds,
+        import_batch_budget_seconds=settings.deadline_scan_budget_seconds,
     )
 
 
@@ -140,6 +152,11 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "task": TASK_NOTIFY_SWEEP,
             "schedule": settings.notify_sweep_seconds,
             "options": {"queue": QUEUE_NOTIFY, "expires": settings.notify_sweep_seconds},
+        },
+        "imports-sweep": {
+            "task": TASK_IMPORTS_SWEEP,
+            "schedule": settings.import_sweep_seconds,
+            "options": {"queue": QUEUE_IMPORTS, "expires": settings.import_sweep_seconds},
         },
         "notify-digests": {
             "task": TASK_NOTIFY_DIGESTS,

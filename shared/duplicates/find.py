@@ -73,6 +73,8 @@ class Probe:
     birth_date: date | None = None
     category: str | None = None
     exclude: uuid.UUID | None = None  # the referral's own case, once stored
+    # Cases stored in the same batch after this one (an import's rows): not yet "there".
+    later: frozenset[uuid.UUID] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +106,9 @@ def find(
     rows = _candidates(session.connection(), probe, indexes, mine.birth, write_keys)
     found = {r.id: Found(r.id, r.tracking_code, "nik", 1.0) for r in rows if r.via == "nik"}
     wanted = names.parse(probe.name)
+    if probe.later:
+        rows = [r for r in rows if r.id not in probe.later]
+        found = {i: f for i, f in found.items() if i not in probe.later}
     for row in rows:
         if row.id in found:
             continue
@@ -234,10 +239,20 @@ def index_name(session: Session, case: Case) -> None:
         session.connection().execute(insert(CaseNameKey), rows)
 
 
-def record(session: Session, case: Case, *, threshold: float, today: date) -> list[Found]:
+def record(
+    session: Session,
+    case: Case,
+    *,
+    threshold: float,
+    today: date,
+    later: frozenset[uuid.UUID] = frozenset(),
+    locked: bool = False,
+) -> list[Found]:
     """Check a case just stored (flushed) and write what it may duplicate, in the caller's
     transaction: its name keys and its flags, as Core inserts (the flags are read back by
-    `standing`; the timelines stay for what people did: a dismissal, a merge)."""
+    `standing`; the timelines stay for what people did: a dismissal, a merge). `later`:
+    the cases of the same batch stored after this one, which it does not see; `locked`:
+    the batch took its locks already (`lock_people`)."""
     probe = Probe(
         name=case.beneficiary_name,
         village_code=case.village_code,
@@ -245,10 +260,11 @@ def record(session: Session, case: Case, *, threshold: float, today: date) -> li
         birth_date=case.beneficiary_birth_date,
         category=case.category_code,
         exclude=case.id,
+        later=later,
     )
     # PostgreSQL writes the keys in the look-up's own statement; others after it.
     one_trip = session.connection().dialect.name == "postgresql"
-    if one_trip:
+    if one_trip and not locked:
         _wait_for_the_same_person(session, probe)
     found = find(session, probe, threshold=threshold, today=today, write_keys=one_trip)
     if not one_trip:
@@ -271,14 +287,28 @@ def _wait_for_the_same_person(session: Session, probe: Probe) -> None:
     and on its NIK (in one order: no deadlock), so the later one waits for the earlier to
     commit and its look-up, a new statement with a new snapshot, sees it. SQLite needs
     none: its one writer at a time holds the database from the case's insert on."""
-    names_ = [f"sekber.duplicates.area:{area_of(probe.village_code)}"]
-    if probe.nik:
-        names_.append(f"sekber.duplicates.nik:{column.blind_index(probe.nik)}")
-    keys = sorted(
+    session.connection().execute(_LOCK, {"keys": _lock_keys([probe])})
+
+
+def lock_people(session: Session, cases: list[Case]) -> None:
+    """The locks of `record` for a batch of cases at once (one statement, one order);
+    then `record(..., locked=True)` for each."""
+    if session.connection().dialect.name != "postgresql" or not cases:
+        return
+    probes = [Probe(name="", village_code=c.village_code, nik=c.beneficiary_nik) for c in cases]
+    session.connection().execute(_LOCK, {"keys": _lock_keys(probes)})
+
+
+def _lock_keys(probes: list[Probe]) -> list[int]:
+    names_: set[str] = set()
+    for probe in probes:
+        names_.add(f"sekber.duplicates.area:{area_of(probe.village_code)}")
+        if probe.nik:
+            names_.add(f"sekber.duplicates.nik:{column.blind_index(probe.nik)}")
+    return sorted(
         int.from_bytes(hashlib.blake2b(n.encode(), digest_size=8).digest(), "big", signed=True)
         for n in names_
     )
-    session.connection().execute(_LOCK, {"keys": keys})
 
 
 def standing(session: Session, case_id: uuid.UUID) -> list[Found]:

@@ -5,9 +5,10 @@ before; the database, its files and its backups hold only ciphertext and HMACs."
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
-from sqlalchemy import String
+from sqlalchemy import String, Text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -27,6 +28,25 @@ class EncryptedNik(TypeDecorator[str]):
         if value is None:
             return None
         return keyring.active().decrypt(str(value))
+
+
+class EncryptedJson(TypeDecorator[dict[str, Any]]):
+    """A JSON object sealed as one value (a spreadsheet row's cells, NIK included)."""
+
+    impl = Text
+    cache_ok = True
+
+    def process_bind_param(self, value: dict[str, Any] | None, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        plain = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        return keyring.active().encrypt(plain)
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dict[str, Any] | None:
+        if value is None:
+            return None
+        parsed: dict[str, Any] = json.loads(keyring.active().decrypt(str(value)))
+        return parsed
 
 
 def blind_index(nik: str | None) -> str | None:

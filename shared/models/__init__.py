@@ -7,6 +7,7 @@ from shared.models.calendar import CalendarDay
 from shared.models.case import Case, CaseEvent, Referral, ReferralOffer
 from shared.models.directory import Coordinator
 from shared.models.duplicate import CaseNameKey, PossibleDuplicate
+from shared.models.imports import Import, ImportRow
 from shared.models.notification import Notification
 from shared.models.outbox import OutboxEvent, ProcessedEvent
 from shared.models.preferences import NotificationPreference, NotificationSettings
@@ -30,6 +31,8 @@ __all__ = [
     "CaseNameKey",
     "Category",
     "Coordinator",
+    "Import",
+    "ImportRow",
     "Notification",
     "NotificationPreference",
     "NotificationSettings",

@@ -38,7 +38,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SERVICES = ("routing", "notify", "relay", "scheduler")
+SERVICES = ("routing", "notify", "imports", "relay", "scheduler")
 # Added to the task time limit before a running task counts as stuck.
 STUCK_GRACE_SECONDS = 10.0
 

@@ -141,7 +141,7 @@ class Stack:
         self.supervisor.start()
         if not wait_for_http(f"{self.base_url}/healthz", timeout=60):
             raise RuntimeError("intake did not answer /healthz within 60 s")
-        for service in ("routing", "notify", "scheduler"):
+        for service in ("routing", "notify", "imports", "scheduler"):
             self.wait_worker_ready(service)
         return self
 

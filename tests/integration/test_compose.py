@@ -15,8 +15,8 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE_FILE = ROOT / "docker-compose.yml"
-APP_SERVICES = ("migrate", "intake", "routing", "notify", "relay", "scheduler")
-PROBED = ("routing", "notify", "relay", "scheduler")
+APP_SERVICES = ("migrate", "intake", "routing", "notify", "imports", "relay", "scheduler")
+PROBED = ("routing", "notify", "imports", "relay", "scheduler")
 # Where the metric names that dashboards and alerts may use are defined.
 METRIC_SOURCES = (
     "shared/runtime/metrics.py",

@@ -2,7 +2,8 @@
 
 Bodies are small (a referral is a few kilobytes), so the middleware reads the body up to
 the limit and hands it on whole; a declared or streamed body past the limit gets 413. A few
-paths (a routing rule set) have a limit of their own.
+paths (a routing rule set) have a limit of their own, and uploads (a spreadsheet of
+referrals) theirs, refused naming the file.
 """
 
 from __future__ import annotations
@@ -12,23 +13,36 @@ from collections.abc import Mapping
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+# What a multipart body carries beside the file: boundaries and part headers.
+MULTIPART_FRAMING = 16 * 1024
+
 
 class BodySizeLimit:
     def __init__(
-        self, app: ASGIApp, *, max_bytes: int, per_path: Mapping[str, int] | None = None
+        self,
+        app: ASGIApp,
+        *,
+        max_bytes: int,
+        per_path: Mapping[str, int] | None = None,
+        uploads: Mapping[str, int] | None = None,
     ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.per_path = dict(per_path or {})
+        # Upload paths and the largest file each takes (the multipart framing aside).
+        self.uploads = dict(uploads or {})
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in ("GET", "HEAD", "OPTIONS"):
             await self.app(scope, receive, send)
             return
-        limit = self.per_path.get(scope["path"], self.max_bytes)
+        path = scope["path"]
+        limit = self.per_path.get(path, self.max_bytes)
+        if path in self.uploads:
+            limit = self.uploads[path] + MULTIPART_FRAMING
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            await self._refuse(send, limit)
+            await self._refuse(send, limit, upload=self.uploads.get(path))
             return
         chunks: list[bytes] = []
         size = 0
@@ -39,7 +53,7 @@ class BodySizeLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await self._refuse(send, limit)
+                await self._refuse(send, limit, upload=self.uploads.get(path))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -56,13 +70,19 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send, limit: int) -> None:
+    async def _refuse(self, send: Send, limit: int, *, upload: int | None = None) -> None:
         error = {
             "field": "body",
             "loc": ["body"],
             "msg": f"request body larger than {limit} bytes",
             "type": "too_large",
         }
+        if upload is not None:
+            error |= {
+                "field": "file",
+                "loc": ["body", "file"],
+                "msg": f"the file is larger than {upload} bytes; split it into smaller files",
+            }
         payload = json.dumps({"detail": [error]}).encode()
         await send(
             {

@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote_to_bytes, urlencode
 
 from fastapi import HTTPException, Request, Response
-from fastapi.params import Form
+from fastapi.params import File, Form
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from starlette.datastructures import Headers
@@ -268,8 +268,8 @@ class GuardedRoute(APIRoute):
         takes = _body_kind(self)
         # A page, or an answer a person reads in a browser (a signed action link).
         page = not self.include_in_schema or _answers_html(self)
-        if not self.include_in_schema:
-            takes = "page"  # the pages' forms are URL-encoded, nothing else
+        if not self.include_in_schema and takes != "multipart":
+            takes = "page"  # the pages' forms are URL-encoded, but for a file upload
 
         async def guarded(request: Request) -> Response:
             try:
@@ -293,6 +293,16 @@ async def _checked(request: Request, takes: str | None) -> Request:
     document: Any = None
     if not body:
         pass
+    elif takes == "multipart":
+        # A file upload: the route reads the file's content by its own rule (an import's
+        # cells pass the free-text rule there); it takes no other field.
+        if media_type != "multipart/form-data":
+            raise refusal(
+                415,
+                ["header", "Content-Type"],
+                f"send multipart/form-data with the file, not {media_type or 'no content type'}",
+                "media_type",
+            )
     elif media_type == "application/x-www-form-urlencoded":
         body = urlencode(parse_form(body)).encode("ascii")
     elif _is_json(media_type) and takes != "page":
@@ -320,9 +330,12 @@ def _answers_html(route: APIRoute) -> bool:
 
 
 def _body_kind(route: APIRoute) -> str | None:
-    """What body the route's parameters take: 'json', 'form' or None (none, or raw)."""
+    """What body the route's parameters take: 'json', 'form', 'multipart' (a file) or
+    None (none, or raw)."""
     if route.body_field is None:
         return None
+    if any(isinstance(p.field_info, File) for p in route.dependant.body_params):
+        return "multipart"
     if isinstance(route.body_field.field_info, Form):
         return "form"
     return "json"

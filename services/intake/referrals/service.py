@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import uuid
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -58,6 +60,11 @@ class Submitted:
     possible_duplicates: list[duplicates.Found] = field(default_factory=list)
 
 
+# Called inside the referral's unit of work, after the case and its flags are written and
+# before the commit: a caller's own record commits with the case or not at all.
+OnStored = Callable[[Session, Case, list[duplicates.Found]], None]
+
+
 def fingerprint(data: ReferralCreate) -> str:
     canonical = json.dumps(data.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
@@ -73,6 +80,8 @@ def submit_referral(
     reported_by: str | None = None,
     jurisdiction: str = "",
     duplicate_threshold: float = duplicates.DEFAULT_THRESHOLD,
+    key_scope: str | None = None,
+    on_stored: OnStored | None = None,
 ) -> Submitted:
     """Store the case and its CaseReceived event; a repeated key returns the first case.
 
@@ -81,18 +90,12 @@ def submit_referral(
     request. The village must lie in the sender's `jurisdiction` (empty: national).
     Every referral is checked for open cases of the same person (shared/duplicates/find.py)
     in the same commit; what it may duplicate is stored with it and returned.
+    `key_scope` names whose key it is when not the sender's (an import's rows: the file's).
     """
-    if jurisdiction and not regions.is_within(data.village_code, jurisdiction):
-        raise InvalidReferral(
-            ("village_code",),
-            f"{data.village_code} lies outside your jurisdiction ({jurisdiction}); "
-            "refer the case to a case worker or supervisor there",
-            status=403,
-            kind="outside_jurisdiction",
-        )
+    _check_jurisdiction(data, jurisdiction)
     digest = fingerprint(data)
     sender = reported_by or sender_label(data.reporter)
-    key = scoped_key(sender, idempotency_key) if idempotency_key else None
+    key = scoped_key(key_scope or sender, idempotency_key) if idempotency_key else None
     for _attempt in range(3):
         with uow_factory() as uow:
             if key:
@@ -103,6 +106,8 @@ def submit_referral(
                     return replayed
             case = _new_case(uow, data, key, digest, correlation_id, today, sender)
             found = duplicates.record(uow.session, case, threshold=duplicate_threshold, today=today)
+            if on_stored is not None:
+                on_stored(uow.session, case, found)
             try:
                 uow.commit()
             except IntegrityError:
@@ -113,6 +118,153 @@ def submit_referral(
                 log.info("case %s: %d possible duplicates", case.id, len(found))
             return Submitted(case=case, replayed=False, possible_duplicates=found)
     raise RuntimeError("could not store the referral after 3 attempts")
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    data: ReferralCreate
+    idempotency_key: str
+
+
+Outcome = Submitted | InvalidReferral | IdempotencyConflict
+# submit_many's on_stored: the item's index, then as OnStored.
+OnStoredAt = Callable[[Session, int, Case, list[duplicates.Found]], None]
+
+
+def submit_many(
+    *,
+    uow_factory: UowFactory,
+    items: Sequence[Item],
+    correlation_id: str,
+    today: date,
+    reported_by: str,
+    jurisdiction: str = "",
+    duplicate_threshold: float = duplicates.DEFAULT_THRESHOLD,
+    key_scope: str | None = None,
+    on_stored: OnStoredAt | None = None,
+    before_commit: Callable[[Session], None] | None = None,
+) -> list[Outcome]:
+    """Several referrals of one sender in one commit (a batch of an import's rows), each
+    by the rules of submit_referral: its key, its village and the sender's jurisdiction,
+    its duplicate check (which sees the batch's earlier cases too). One item's refusal is
+    its outcome and leaves the others alone. `on_stored` is called for each case stored
+    (its item's index), `before_commit` once. Should the commit meet a concurrent writer
+    (the same key, a tracking code taken), each item is submitted again on its own."""
+    keys = [scoped_key(key_scope or reported_by, item.idempotency_key) for item in items]
+    outcomes: list[Outcome] = []
+    try:
+        with uow_factory() as uow:
+            session = uow.session
+            earlier = {
+                c.idempotency_key: c
+                for c in session.scalars(select(Case).where(Case.idempotency_key.in_(keys)))
+            }
+            wanted = {item.data.village_code for item in items}
+            villages = set(
+                session.scalars(
+                    select(Region.code).where(
+                        Region.code.in_(wanted), Region.level == Level.VILLAGE
+                    )
+                )
+            )
+            stored: list[tuple[int, Case]] = []
+            for item, key in zip(items, keys, strict=True):
+                digest = fingerprint(item.data)
+                try:
+                    _check_jurisdiction(item.data, jurisdiction)
+                    if key in earlier:
+                        outcomes.append(_replay(earlier[key], digest))
+                        continue
+                    if item.data.village_code not in villages:
+                        raise _unknown_village(item.data.village_code, ("village_code",))
+                except (InvalidReferral, IdempotencyConflict) as refused:
+                    outcomes.append(refused)
+                    continue
+                case = _new_case(
+                    uow, item.data, key, digest, correlation_id, today, reported_by, batch=True
+                )
+                stored.append((len(outcomes), case))
+                outcomes.append(Submitted(case=case, replayed=False))
+            # The cases, their timeline entries and events in one INSERT each; then each
+            # case's duplicate check in order, blind to the cases after it (as if they
+            # had come one by one).
+            session.flush()
+            duplicates.lock_people(session, [case for _, case in stored])
+            for place, (at, case) in enumerate(stored):
+                later = frozenset(c.id for _, c in stored[place + 1 :])
+                found = duplicates.record(
+                    session,
+                    case,
+                    threshold=duplicate_threshold,
+                    today=today,
+                    later=later,
+                    locked=True,
+                )
+                outcomes[at] = Submitted(case=case, replayed=False, possible_duplicates=found)
+                if on_stored is not None:
+                    on_stored(session, at, case, found)
+            if before_commit is not None:
+                before_commit(session)
+            uow.commit()
+    except IntegrityError:
+        alone = [_submit_alone(uow_factory, item, index, correlation_id, today, reported_by,
+                               jurisdiction, duplicate_threshold, key_scope, on_stored,
+                               before_commit)
+                 for index, item in enumerate(items)]  # fmt: skip
+        return alone
+    log.info("%d referrals received in one commit", len(items))
+    return outcomes
+
+
+def _submit_alone(
+    uow_factory: UowFactory,
+    item: Item,
+    index: int,
+    correlation_id: str,
+    today: date,
+    reported_by: str,
+    jurisdiction: str,
+    duplicate_threshold: float,
+    key_scope: str | None,
+    on_stored: OnStoredAt | None,
+    before_commit: Callable[[Session], None] | None,
+) -> Outcome:
+    def stored(session: Session, case: Case, found: list[duplicates.Found]) -> None:
+        if on_stored is not None:
+            on_stored(session, index, case, found)
+        if before_commit is not None:
+            before_commit(session)
+
+    try:
+        return submit_referral(
+            uow_factory=uow_factory,
+            data=item.data,
+            idempotency_key=item.idempotency_key,
+            correlation_id=correlation_id,
+            today=today,
+            reported_by=reported_by,
+            jurisdiction=jurisdiction,
+            duplicate_threshold=duplicate_threshold,
+            key_scope=key_scope,
+            on_stored=stored,
+        )
+    except (InvalidReferral, IdempotencyConflict) as refused:
+        return refused
+
+
+def _check_jurisdiction(data: ReferralCreate, jurisdiction: str) -> None:
+    if jurisdiction and not regions.is_within(data.village_code, jurisdiction):
+        raise InvalidReferral(
+            ("village_code",),
+            f"{data.village_code} lies outside your jurisdiction ({jurisdiction}); "
+            "refer the case to a case worker or supervisor there",
+            status=403,
+            kind="outside_jurisdiction",
+        )
+
+
+def _unknown_village(code: str, field: tuple[str, ...]) -> InvalidReferral:
+    return InvalidReferral(field, f"unknown desa/kelurahan {code}")
 
 
 def scoped_key(sender: str, idempotency_key: str) -> str:
@@ -157,11 +309,16 @@ def require_village(session: Session, code: str, *, field: tuple[str, ...]) -> N
     """The code is a desa/kelurahan in the region list, or InvalidReferral names `field`."""
     village = session.get(Region, code)
     if village is None or village.level != Level.VILLAGE:
-        raise InvalidReferral(field, f"unknown desa/kelurahan {code}")
+        raise _unknown_village(code, field)
 
 
 def _find_by_key(uow: UnitOfWork, key: str) -> Case | None:
-    return uow.session.scalar(select(Case).where(Case.idempotency_key == key))
+    return find_by_key(uow.session, key)
+
+
+def find_by_key(session: Session, key: str) -> Case | None:
+    """The case stored under an idempotency key as stored (scoped_key)."""
+    return session.scalar(select(Case).where(Case.idempotency_key == key))
 
 
 def _replay(earlier: Case, digest: str) -> Submitted:
@@ -180,9 +337,15 @@ def _new_case(
     correlation_id: str,
     today: date,
     reported_by: str,
+    *,
+    batch: bool = False,
 ) -> Case:
-    require_village(uow.session, data.village_code, field=("village_code",))
+    """The case, its first timeline entry and CaseReceived, added to the unit of work (in
+    a `batch`, the caller has checked the village and flushes the whole batch)."""
+    if not batch:
+        require_village(uow.session, data.village_code, field=("village_code",))
     case = Case(
+        id=uuid.uuid4(),
         tracking_code=new_tracking_code(today=today),
         status=CaseStatus.RECEIVED,
         category_code=data.category,
@@ -206,7 +369,8 @@ def _new_case(
         correlation_id=correlation_id,
     )
     uow.session.add(case)
-    uow.session.flush()
+    if not batch:
+        uow.session.flush()
     add_case_event(
         uow.session,
         case_id=case.id,

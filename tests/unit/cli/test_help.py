@@ -45,7 +45,7 @@ def test_the_probe_names_its_services_whole() -> None:
     result = runner.invoke(app, ["probe", "--help"], prog_name="sekber", terminal_width=80)
 
     assert "Usage: sekber probe [OPTIONS] SERVICE" in result.output
-    assert "One of routing, notify, relay, scheduler." in result.output
+    assert "One of routing, notify, imports, relay, scheduler." in result.output
 
 
 def test_options_show_their_name_as_placeholder() -> None:

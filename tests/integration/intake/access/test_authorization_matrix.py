@@ -39,6 +39,10 @@ PLACES = {INSIDE: "53.02.01.1001", OUTSIDE: "93.01.01.1002"}
 STREAMS = {"GET /api/v1/inbox/stream"}
 # Answering a person's request for their own data discloses it in full, on purpose.
 FULL_DISCLOSURE = {"POST /api/v1/admin/subject-access"}
+IMPORT_FILE = (
+    b"category,village_code,urgency,description,beneficiary_name\n"
+    b"LUT,53.02.01.1001,low,Rujukan dari uji matriks,Uji Impor Matriks\n"
+)
 
 
 @dataclass(frozen=True)
@@ -47,6 +51,7 @@ class Place:
     tracking_code: str
     referral_id: str
     notification_id: str
+    import_id: str
     coordinator: str
     reporter: str
     name: str
@@ -103,11 +108,19 @@ def _place(client: TestClient, uow_factory: UowFactory, province: str, nik: str)
         )
         uow.session.add(note)
         uow.commit()
+        # An import of one row by the same case worker, working in the province.
+        uploaded = client.post(
+            "/api/v1/imports",
+            files={"file": ("matrix.csv", IMPORT_FILE)},
+            headers=headers_for("case_worker", reporter, jurisdiction=province),
+        )
+        assert uploaded.status_code == 202, uploaded.text
         return Place(
             case_id=str(case_id),
             tracking_code=created.json()["tracking_code"],
             referral_id=str(task.id),
             notification_id=str(note.id),
+            import_id=uploaded.json()["import_id"],
             coordinator=str(coordinator),
             reporter=reporter,
             name=name,
@@ -137,6 +150,7 @@ def fill(template: str, place: Place) -> str:
         "case_id": place.case_id,
         "referral_id": place.referral_id,
         "notification_id": place.notification_id,
+        "import_id": place.import_id,
         "action": "accept",
         "token": "not-a-link",
         "code": "53",
@@ -173,6 +187,8 @@ def body_for(key: str, place: Place) -> dict[str, Any]:
             "headers": {"Content-Type": "application/toml"},
         },
         "POST /api/v1/admin/subject-access": {"json": {"nik": place.nik}},
+        "POST /api/v1/imports": {"files": {"file": ("x.csv", IMPORT_FILE)}},
+        "POST /rujukan/impor": {"files": {"file": ("x.csv", IMPORT_FILE)}},
     }
     return bodies.get(key, {})
 
@@ -258,7 +274,7 @@ def test_every_route_answers_each_role_as_its_rule_says(client: TestClient, worl
                         problems.append(f"{who}, expected the access check's 403")
                 elif where == "outside" and any(
                     f"{{{p}" in template
-                    for p in ("case_ref", "case_id", "referral_id", "notification_id")
+                    for p in ("case_ref", "case_id", "referral_id", "notification_id", "import_id")
                 ):
                     if status != 404:
                         problems.append(f"{who}, expected 404 outside the scope")

@@ -1,0 +1,92 @@
+"""Celery entry points of the import worker: parse, call one function, send the next batch."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from celery import Celery
+from sqlalchemy import update
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from services.intake.imports import work
+from shared import bus
+from shared.db import UowFactory
+from shared.events import Envelope, ImportReceived
+from shared.models import Import
+from shared.models.base import utcnow
+from shared.runtime import logcontext
+
+CONSUMER = "imports"
+
+
+@dataclass(frozen=True, slots=True)
+class Imports:
+    uow_factory: UowFactory
+    threshold: float
+    stale_after: timedelta
+    limits: bus.TaskLimits
+
+
+def register(app: Celery, *, imports: Imports) -> None:
+    """The first batch comes from ImportReceived; each batch that leaves rows pending sends
+    the next one before its message is acknowledged (a worker killed in between: the
+    message comes back, and the rows already done are not done again). The sweep sends a
+    batch for an import whose work stopped."""
+
+    def next_batch(import_id: uuid.UUID) -> None:
+        batch = work.work(
+            imports.uow_factory,
+            import_id,
+            budget_seconds=imports.limits.import_batch_budget_seconds,
+            threshold=imports.threshold,
+        )
+        if batch.left:
+            send_batch(app, import_id)
+
+    retrying: dict[str, Any] = {
+        "autoretry_for": (OperationalError, InterfaceError),
+        "retry_backoff": 1,
+        "retry_backoff_max": imports.limits.retry_backoff_max,
+        "retry_jitter": True,
+        "max_retries": 8,
+    }
+
+    @app.task(name=bus.TASK_IMPORTS, shared=False, queue=bus.QUEUE_IMPORTS, **retrying)
+    def on_event(envelope: dict[str, Any]) -> None:
+        parsed = Envelope.model_validate(envelope)
+        event = parsed.event()
+        if not isinstance(event, ImportReceived):
+            return
+        with logcontext.consuming(parsed, consumer=CONSUMER):
+            next_batch(event.import_id)
+
+    @app.task(name=bus.TASK_IMPORTS_BATCH, shared=False, queue=bus.QUEUE_IMPORTS, **retrying)
+    def batch(import_id: str) -> None:
+        next_batch(uuid.UUID(import_id))
+
+    # No retries: the scheduler sends the next sweep within one period.
+    @app.task(name=bus.TASK_IMPORTS_SWEEP, shared=False, queue=bus.QUEUE_IMPORTS)
+    def sweep() -> int:
+        stalled = work.stale(imports.uow_factory, older_than=imports.stale_after)
+        for import_id in stalled:
+            # Touched, so the next sweep waits as long again before sending another.
+            with imports.uow_factory() as uow:
+                uow.session.execute(
+                    update(Import).where(Import.id == import_id).values(updated_at=utcnow())
+                )
+                uow.commit()
+            send_batch(app, import_id)
+        return len(stalled)
+
+
+def send_batch(app: Celery, import_id: uuid.UUID) -> None:
+    app.send_task(
+        bus.TASK_IMPORTS_BATCH,
+        args=[str(import_id)],
+        queue=bus.QUEUE_IMPORTS,
+        retry=True,
+        retry_policy={"max_retries": 3, "interval_start": 0, "interval_step": 0.2},
+    )
