@@ -24,6 +24,13 @@ from shared.domain.vocabulary import (  # noqa: F401 (templates read them throug
 
 LANGS = ("id", "en")
 DEFAULT = "id"
+# An import's status (services/intake/imports).
+IMPORT_STATUS = {
+    "queued": ("antre", "queued"),
+    "running": ("sedang diproses", "running"),
+    "done": ("selesai", "done"),
+    "failed": ("gagal", "failed"),
+}
 
 # key -> (Bahasa Indonesia, English)
 TEXT: dict[str, tuple[str, str]] = {
@@ -376,6 +383,55 @@ TEXT: dict[str, tuple[str, str]] = {
         "A field holds a character that is not allowed or cannot be read. Nothing was saved. "
         "Go back with the browser's Back button, correct it and send again.",
     ),
+    # bulk intake (services/intake/imports/pages.py)
+    "nav.import": ("Impor berkas", "Import a file"),
+    "imp.title": ("Impor rujukan dari berkas", "Import referrals from a file"),
+    "imp.intro": (
+        "Daftar banyak orang sekaligus, misalnya korban bencana: satu baris satu orang. "
+        "Setiap baris diperiksa seperti satu rujukan; baris yang salah disebutkan nomornya "
+        "dan tidak disimpan, baris yang benar menjadi kasus dan langsung dirutekan. Berkas "
+        "yang sama dikirim lagi tidak membuat kasus baru.",
+        "Many people at once, such as disaster victims: one row a person. Each row is "
+        "checked as one referral; a bad row is named by its number and not stored, the "
+        "good rows become cases and are routed at once. The same file sent again creates "
+        "nothing.",
+    ),
+    "imp.formats": (
+        "CSV (UTF-8, dipisah koma atau titik koma) atau XLSX, paling besar",
+        "CSV (UTF-8, comma or semicolon) or XLSX, at most",
+    ),
+    "imp.rows_max": ("baris", "rows"),
+    "imp.template": ("Unduh templat:", "Download the template:"),
+    "imp.template_xlsx": ("XLSX (dengan daftar pilihan)", "XLSX (with drop-down lists)"),
+    "imp.file": ("Berkas", "File"),
+    "imp.send": ("Unggah dan proses", "Upload and process"),
+    "imp.refused": ("Berkas tidak dapat diterima:", "The file was refused:"),
+    "imp.recent": ("Impor terakhir Anda", "Your latest imports"),
+    "imp.when": ("Waktu", "When"),
+    "imp.filename": ("Berkas", "File"),
+    "imp.status": ("Status", "Status"),
+    "imp.of": ("dari", "of"),
+    "imp.rows_done": ("baris diproses", "rows processed"),
+    "imp.created": ("Kasus dibuat", "Cases created"),
+    "imp.duplicates": ("Kemungkinan duplikat", "Possible duplicates"),
+    "imp.failed": ("Baris gagal", "Rows failed"),
+    "imp.already": ("Sudah pernah diimpor", "Already imported"),
+    "imp.errors": ("Baris yang gagal", "Rows that failed"),
+    "imp.row": ("Baris", "Row"),
+    "imp.column": ("Kolom", "Column"),
+    "imp.problem": ("Masalah", "Problem"),
+    "imp.download_failed": ("Unduh baris yang gagal (CSV)", "Download the failed rows (CSV)"),
+    "imp.fix_hint": (
+        "Perbaiki baris-baris ini di berkas unduhan, lalu unggah berkas itu lagi.",
+        "Fix these rows in the downloaded file, then upload it again.",
+    ),
+    "imp.more_errors": ("Daftar lengkap ada di berkas unduhan.", "The download has them all."),
+    "imp.again": ("Impor berkas lain", "Import another file"),
+    "imp.live": (
+        "Halaman ini diperbarui sendiri sampai selesai.",
+        "This page updates itself until done.",
+    ),
+    "imp.none": ("Belum ada impor.", "No imports yet."),
     "notfound.title": ("Tidak ditemukan", "Not found"),
     "notfound.text": ("Kasus ini tidak ada atau bukan wewenang Anda.", "No such case for you."),
 }
