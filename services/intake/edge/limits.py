@@ -42,7 +42,7 @@ class BodySizeLimit:
             limit = self.uploads[path] + MULTIPART_FRAMING
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > limit:
-            await self._refuse(send, limit, upload=self.uploads.get(path))
+            await self._refuse(send, limit, upload=self.uploads.get(path), page=_is_page(path))
             return
         chunks: list[bytes] = []
         size = 0
@@ -53,7 +53,7 @@ class BodySizeLimit:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limit:
-                await self._refuse(send, limit, upload=self.uploads.get(path))
+                await self._refuse(send, limit, upload=self.uploads.get(path), page=_is_page(path))
                 return
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -70,7 +70,9 @@ class BodySizeLimit:
 
         await self.app(scope, replay, send)
 
-    async def _refuse(self, send: Send, limit: int, *, upload: int | None = None) -> None:
+    async def _refuse(
+        self, send: Send, limit: int, *, upload: int | None = None, page: bool = False
+    ) -> None:
         error = {
             "field": "body",
             "loc": ["body"],
@@ -84,15 +86,35 @@ class BodySizeLimit:
                 "msg": f"the file is larger than {upload} bytes; split it into smaller files",
             }
         payload = json.dumps({"detail": [error]}).encode()
+        media_type = b"application/json"
+        if page and upload is not None:  # a person sent it from a page: answer with one
+            payload = _TOO_LARGE_PAGE.format(mb=upload // (1024 * 1024)).encode()
+            media_type = b"text/html; charset=utf-8"
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
                 "headers": [
-                    (b"content-type", b"application/json"),
+                    (b"content-type", media_type),
                     (b"content-length", str(len(payload)).encode()),
                     (b"connection", b"close"),
                 ],
             }
         )
         await send({"type": "http.response.body", "body": payload})
+
+
+def _is_page(path: str) -> bool:
+    return not path.startswith("/api/")
+
+
+# Plain, self-contained and in both languages: the middleware runs before the page kit.
+_TOO_LARGE_PAGE = """<!doctype html>
+<html lang="id"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Berkas terlalu besar</title><link rel="stylesheet" href="/static/sekber.css"></head>
+<body><main id="isi"><h1>Berkas terlalu besar</h1>
+<p>Berkas lebih besar dari {mb} MB. Bagi menjadi beberapa berkas, lalu unggah satu per satu.</p>
+<p lang="en">The file is larger than {mb} MB. Split it into smaller files and upload each.</p>
+<p><a href="/rujukan/impor">Kembali ke impor / Back to import</a></p></main></body></html>
+"""

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
@@ -19,12 +19,34 @@ from services.intake.deps import (
 )
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.imports import routes, service, table
-from services.intake.web.render import cross_site, forbidden, not_found, page
+from services.intake.web import i18n
+from services.intake.web.render import cross_site, forbidden, language, not_found, page
 from shared.config import Settings
 from shared.domain.actor import Actor
 from shared.models import Import
 
 router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
+
+# The import worker and the file reader word their problems in English (the API's and
+# the failed-rows CSV's words); a page leads with what the cell or file needs, in its
+# own language, and keeps the original as the detail. Coded cells list their words.
+CHOICES = {"urgency": i18n.URGENCY, "disaster_scope": i18n.SCOPE}
+
+
+def _hint(key: str, lang: str) -> str:
+    return i18n.translator(lang)(key) if key in i18n.TEXT else ""
+
+
+def _problems(errors: list[dict[str, Any]], lang: str) -> list[dict[str, Any]]:
+    shown = []
+    for error in errors:
+        field = error["field"]
+        hint = _hint(f"imp.err.{field}", lang)
+        if field in CHOICES:
+            words = [i18n.label(CHOICES[field], code, lang) for code in CHOICES[field]]
+            hint = f"{hint} {', '.join(words)}."
+        shown.append({**error, "hint": hint})
+    return shown
 
 
 def _upload_page(
@@ -34,6 +56,7 @@ def _upload_page(
     settings: Settings,
     *,
     error: str = "",
+    reason: str = "",
     status: int = 200,
 ) -> Response:
     return page(
@@ -42,6 +65,7 @@ def _upload_page(
         actor=actor,
         status=status,
         error=error,
+        reason=reason,
         recent=service.recent(session, actor),
         max_mb=settings.import_max_bytes // (1024 * 1024),
         max_rows=settings.import_max_rows,
@@ -77,7 +101,10 @@ def upload(
             limits=routes.limits_of(settings),
         )
     except table.FileRefused as exc:
-        return _upload_page(request, session, actor, settings, error=str(exc), status=exc.status)
+        reason = _hint(f"imp.refused.{exc.kind}", language(request))
+        return _upload_page(
+            request, session, actor, settings, error=str(exc), reason=reason, status=exc.status
+        )
     if (audited := access_of(request)) is not None:
         audited.touch([job.id], basis="uploader")
     return RedirectResponse(f"/rujukan/impor/{job.id}", status_code=303)
@@ -108,9 +135,9 @@ def status_page(request: Request, import_id: str, session: SessionDep, actor: Ac
         actor=actor,
         job=job,
         counts=service.counts(session, job),
-        errors=service.errors(session, job),
+        errors=_problems(service.errors(session, job), language(request)),
         errors_shown=service.PAGE_MAX,
-        may_download=job.uploaded_by == actor.label,
+        with_data=job.uploaded_by == actor.label,
         live=job.status in ("queued", "running"),
     )
 
@@ -120,10 +147,4 @@ def failed_rows(request: Request, import_id: str, session: SessionDep, actor: Ac
     job = _readable(request, session, import_id, actor)
     if job is None:
         return not_found(request, actor)
-    if job.uploaded_by != actor.label:
-        return forbidden(request, actor)
-    return Response(
-        routes.failed_rows_csv(session, job),
-        media_type=routes.CSV,
-        headers={"Content-Disposition": f'attachment; filename="gagal-{job.id.hex[:8]}.csv"'},
-    )
+    return routes.failed_download(session, job, actor)

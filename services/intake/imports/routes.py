@@ -7,7 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, HTTPException, Query, Request, Response, UploadFile
+from fastapi import APIRouter, File, Query, Request, Response, UploadFile
 from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
@@ -250,26 +250,27 @@ def rows(
 def failed_csv(
     request: Request, import_id: uuid.UUID, session: SessionDep, actor: ActorDep
 ) -> Response:
-    """Only the failed rows, in the file's own columns, with what to fix in a last column:
-    fix them and upload this file again. Only the uploader may download it."""
+    """Only the failed rows, in the file's own columns, with the original row number and
+    what to fix in the last columns: fix them and upload this file again. The rows' data
+    go to the uploader alone; a supervisor of the area gets the row numbers and errors."""
     job = readable(request, session, import_id, actor)
-    if job.uploaded_by != actor.label:
-        raise HTTPException(403, detail=[{
-            "field": "import_id", "loc": ["path", "import_id"],
-            "msg": "only the uploader may download the rows' data", "type": "forbidden",
-        }])  # fmt: skip
+    return failed_download(session, job, actor)
+
+
+def failed_download(session: Session, job: Import, actor: Actor) -> Response:
     return Response(
-        failed_rows_csv(session, job),
+        failed_rows_csv(session, job, with_data=job.uploaded_by == actor.label),
         media_type=CSV,
         headers={"Content-Disposition": f'attachment; filename="gagal-{job.id.hex[:8]}.csv"'},
     )
 
 
-def failed_rows_csv(session: Session, job: Import) -> bytes:
-    columns = [*job.columns, "baris_asal", "kesalahan"]
+def failed_rows_csv(session: Session, job: Import, *, with_data: bool = True) -> bytes:
+    data_columns = job.columns if with_data else []
+    columns = [*data_columns, "baris_asal", "kesalahan"]
     records = []
     for number, cells, problems in service.failed_rows(session, job):
-        record: dict[str, object] = dict(zip(job.columns, cells, strict=False))
+        record: dict[str, object] = dict(zip(data_columns, cells, strict=False))
         record |= {"baris_asal": number, "kesalahan": problems}
         records.append(record)
     return ("\ufeff" + csv_text(columns, records)).encode("utf-8")

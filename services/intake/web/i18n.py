@@ -432,6 +432,74 @@ TEXT: dict[str, tuple[str, str]] = {
         "This page updates itself until done.",
     ),
     "imp.none": ("Belum ada impor.", "No imports yet."),
+    "imp.rows": ("Baris", "Rows"),
+    "imp.progress": ("Kemajuan impor", "Import progress"),
+    "imp.job_failed": (
+        "Impor ini berhenti dan tidak dapat diselesaikan.",
+        "This import stopped and could not be finished.",
+    ),
+    # why a file was refused, by FileRefused.kind (the detail follows in English)
+    "imp.refused.too_large": (
+        "Berkas terlalu besar. Bagi menjadi beberapa berkas yang lebih kecil.",
+        "The file is too large. Split it into smaller files.",
+    ),
+    "imp.refused.too_many_rows": (
+        "Berkas berisi terlalu banyak baris. Bagi menjadi beberapa berkas.",
+        "The file has too many rows. Split it into several files.",
+    ),
+    "imp.refused.missing_columns": (
+        "Ada kolom wajib yang tidak ada. Pakai judul kolom dari templat.",
+        "A required column is missing. Use the template's column names.",
+    ),
+    "imp.refused.repeated_columns": (
+        "Ada kolom yang ditulis dua kali.",
+        "A column is given twice.",
+    ),
+    "imp.refused.no_rows": (
+        "Berkas hanya berisi judul kolom, tanpa baris data.",
+        "The file has the column names but no data rows.",
+    ),
+    "imp.refused.file_format": (
+        "Simpan lembar kerja sebagai .xlsx atau sebagai CSV UTF-8.",
+        "Save the spreadsheet as .xlsx or as CSV UTF-8.",
+    ),
+    "imp.refused.file_encoding": (
+        "Berkas bukan UTF-8. Simpan sebagai 'CSV UTF-8'.",
+        "The file is not UTF-8. Save it as 'CSV UTF-8'.",
+    ),
+    "imp.refused.file_invalid": ("Berkas tidak dapat dibaca.", "The file cannot be read."),
+    # what a failed row's cell needs, by field (the worker's detail follows in English)
+    "imp.err.category": (
+        "Kode kategori PPKS, mis. KBA (daftarnya ada di templat XLSX).",
+        "A PPKS category code, e.g. KBA (listed in the XLSX template).",
+    ),
+    "imp.err.village_code": (
+        "Kode desa/kelurahan di wilayah kerja Anda, mis. 35.08.01.2001.",
+        "A village code within your area, e.g. 35.08.01.2001.",
+    ),
+    "imp.err.urgency": ("Salah satu dari:", "One of:"),
+    "imp.err.description": (
+        "Uraian keadaan, 3 sampai 4000 huruf.",
+        "A description of the situation, 3 to 4000 characters.",
+    ),
+    "imp.err.beneficiary_name": ("Nama penerima manfaat.", "The beneficiary's name."),
+    "imp.err.beneficiary_nik": ("NIK 16 angka yang sah.", "A valid 16-digit NIK."),
+    "imp.err.beneficiary_birth_date": (
+        "Tanggal lahir yang sudah lewat, ditulis 17/08/1950 atau 1950-08-17.",
+        "A past birth date, written 17/08/1950 or 1950-08-17.",
+    ),
+    "imp.err.beneficiary_sex": (
+        "P (perempuan) atau L (laki-laki).",
+        "F (female) or M (male).",
+    ),
+    "imp.err.needs": (
+        "Kode kebutuhan dari templat, dipisah dengan titik koma (;).",
+        "Need codes from the template, separated by semicolons (;).",
+    ),
+    "imp.err.disaster_scope": (
+        "Hanya untuk kategori KBA dan KBS; salah satu dari:",
+        "Only for KBA and KBS; one of:",
+    ),
     "notfound.title": ("Tidak ditemukan", "Not found"),
     "notfound.text": ("Kasus ini tidak ada atau bukan wewenang Anda.", "No such case for you."),
 }

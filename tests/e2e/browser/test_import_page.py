@@ -1,6 +1,7 @@
 """Bulk intake in Chromium (issue 22): a case worker uploads a list of victims, watches the
 progress bar fill as the import worker stores the rows, and sees the bad row named with the
-download of the failed rows; no console error, no CSP violation, usable at 360 px."""
+download of the failed rows; a file without the template's columns is refused on the page.
+No console error, no CSP violation, usable at 360 px."""
 
 from __future__ import annotations
 
@@ -45,8 +46,25 @@ def test_a_victims_list_uploaded_on_the_page(
         assert page.inner_text("#import-failed") == "1"
         errors = page.inner_text("#import-errors")
         assert "4" in errors and "urgensi" in errors
+        assert "Salah satu dari: Darurat, Tinggi, Biasa, Rendah." in errors
         assert page.get_attribute("#failed-download", "href", timeout=1000)
+        assert page.evaluate("window.__csp || []") == []
         shoot(page, "45-impor-selesai")
+
+        # A file without the template's columns is refused on the page, in Indonesian.
+        page.click("text=Impor berkas lain")
+        unknown = {"name": "daftar.csv", "mimeType": "text/csv", "buffer": b"nama\nSiti\n"}
+        page.set_input_files("#file", files=[unknown])
+        worker.current = "/rujukan/impor (refused)"
+        with page.expect_navigation() as refused:
+            page.click("#import-form button[type=submit]")
+        assert refused.value.status == 422
+        assert "kolom wajib" in page.inner_text("#import-error")
+        assert "korban-semeru.csv" in page.inner_text("main")  # the latest imports
+        shoot(page, "46-impor-ditolak")
     finally:
         worker.close()
-    assert worker.problems == [], "\n".join(worker.problems)
+    # The refusal answers 422 by design, and Chromium says so on its console too.
+    refusal = "/rujukan/impor (refused) "
+    problems = [p for p in worker.problems if not (p.startswith(refusal) and " 422 " in p)]
+    assert problems == [], "\n".join(problems)

@@ -9,10 +9,15 @@
     processed: "import-processed", total: "import-total", created: "import-created",
     duplicates: "import-duplicates", failed: "import-failed", already_imported: "import-already"
   };
+  // Grouped as the server writes them: 1.000 in Indonesian, 1,000 in English.
+  var separator = document.documentElement.lang === "en" ? "," : ".";
+  function number(n) {
+    return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, separator);
+  }
   function show(status) {
     Object.keys(fields).forEach(function (key) {
       var el = document.getElementById(fields[key]);
-      if (el) el.textContent = String(status[key]);
+      if (el) el.textContent = number(status[key]);
     });
     var bar = document.getElementById("import-bar");
     if (bar) { bar.max = status.total; bar.value = status.processed; }
