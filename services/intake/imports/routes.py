@@ -56,6 +56,8 @@ class ImportRead(BaseModel):
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
+    # Why a failed import stopped (its stored rows stay).
+    problem: str | None = None
     links: dict[str, str]
 
 
@@ -195,6 +197,7 @@ def view(session: Session, job: Import) -> ImportRead:
         created_at=job.created_at,
         updated_at=job.updated_at,
         finished_at=job.finished_at,
+        problem=job.problem,
         links={"rows": f"{base}/rows", "failed_rows": f"{base}/failed.csv"},
     )
 

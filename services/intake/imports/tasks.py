@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 from celery import Celery
+from celery.exceptions import SoftTimeLimitExceeded
 from sqlalchemy import update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
@@ -20,6 +22,7 @@ from shared.models.base import utcnow
 from shared.runtime import logcontext
 
 CONSUMER = "imports"
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,12 +40,24 @@ def register(app: Celery, *, imports: Imports) -> None:
     batch for an import whose work stopped."""
 
     def next_batch(import_id: uuid.UUID) -> None:
-        batch = work.work(
-            imports.uow_factory,
-            import_id,
-            budget_seconds=imports.limits.import_batch_budget_seconds,
-            threshold=imports.threshold,
-        )
+        try:
+            batch = work.work(
+                imports.uow_factory,
+                import_id,
+                budget_seconds=imports.limits.import_batch_budget_seconds,
+                threshold=imports.threshold,
+            )
+        except (OperationalError, InterfaceError):
+            raise  # retried: the database comes back
+        except SoftTimeLimitExceeded:
+            send_batch(app, import_id)  # the batch's rows are done or pending: go on
+            return
+        except Exception as exc:
+            # A fault that would come back on every try: the import stops, saying so,
+            # instead of the sweep sending it again for ever.
+            log.exception("import %s stopped", import_id)
+            work.give_up(imports.uow_factory, import_id, problem=type(exc).__name__)
+            return
         if batch.left:
             send_batch(app, import_id)
 

@@ -290,6 +290,19 @@ def _mark(
     )
 
 
+def give_up(uow_factory: UowFactory, import_id: uuid.UUID, *, problem: str) -> None:
+    """The import stops as failed: the rows stored so far stay, the others stay pending
+    (their outcome says so), and `problem` says why."""
+    with uow_factory() as uow:
+        job = uow.session.get(Import, import_id)
+        if job is None or job.status == "done":
+            return
+        now = utcnow()
+        job.status, job.finished_at, job.updated_at = "failed", now, now
+        job.problem = f"stopped by an unexpected error ({problem})"[:400]
+        uow.commit()
+
+
 def stale(uow_factory: UowFactory, *, older_than: timedelta) -> list[uuid.UUID]:
     """Imports not finished whose work has not moved for `older_than` (the sweep)."""
     since: datetime = utcnow() - older_than

@@ -272,3 +272,18 @@ def test_the_same_person_twice_in_a_file_or_already_open_is_flagged_and_stored(
     assert flags == {
         (items[1]["case_id"], open_case["case_id"]), (items[2]["case_id"], items[0]["case_id"])
     }  # fmt: skip
+
+
+def test_an_import_stopped_by_a_fault_says_so_and_is_not_resumed(
+    client: TestClient, uow_factory: UowFactory, area: Area
+) -> None:
+    from datetime import timedelta
+
+    content = "\n".join([HEADER, row(area.village, "Bu Henti")]).encode()
+    import_id = upload(client, content).json()["import_id"]
+    work.give_up(uow_factory, uuid.UUID(import_id), problem="KeyError")
+    status = client.get(f"/api/v1/imports/{import_id}").json()
+    assert (status["status"], status["processed"]) == ("failed", 0)
+    assert "KeyError" in status["problem"]
+    assert uuid.UUID(import_id) not in work.stale(uow_factory, older_than=timedelta(0))
+    assert "Impor ini berhenti" in client.get(f"/rujukan/impor/{import_id}").text
