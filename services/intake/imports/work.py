@@ -20,7 +20,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from pydantic import ValidationError
-from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy import Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from services.intake.referrals import service as referrals
@@ -91,37 +91,25 @@ def work(
 
 
 def _settle(uow_factory: UowFactory, import_id: uuid.UUID, stored: int) -> Batch:
+    """The import touched (the sweep leaves it alone), done when no row is pending."""
     with uow_factory() as uow:
-        left = uow.session.scalar(
-            select(ImportRow.row)
-            .where(ImportRow.import_id == import_id, ImportRow.status == "pending")
-            .limit(1)
+        left = (
+            uow.session.scalar(
+                select(func.count())
+                .select_from(ImportRow)
+                .where(ImportRow.import_id == import_id, ImportRow.status == "pending")
+            )
+            or 0
         )
         job = uow.session.get(Import, import_id)
         assert job is not None
         now = utcnow()
         job.updated_at = now
-        if left is None:
+        if not left and job.status == "running":
             job.status, job.finished_at = "done", now
+            log.info("import %s done", import_id)
         uow.commit()
-        status = job.status
-        remaining = 0 if left is None else _pending(uow.session, import_id)
-    if left is None:
-        log.info("import %s done", import_id)
-    return Batch(stored, remaining, status)
-
-
-def _pending(session: Session, import_id: uuid.UUID) -> int:
-    from sqlalchemy import func
-
-    return (
-        session.scalar(
-            select(func.count())
-            .select_from(ImportRow)
-            .where(ImportRow.import_id == import_id, ImportRow.status == "pending")
-        )
-        or 0
-    )
+        return Batch(stored, left, job.status)
 
 
 def _store(
