@@ -26,12 +26,19 @@ def auth_headers() -> dict[str, str]:
 
 
 def referral(rng: random.Random, villages: Sequence[str], n: int) -> dict[str, Any]:
+    """A referral of a person of their own: the same common name, each with a NIK of their
+    own (one NIK for every case made each a duplicate of all the others once intake
+    checked for duplicates, issue 21)."""
     return {
         "category": rng.choice(CATEGORIES),
         "village_code": rng.choice(villages),
         "urgency": "high",
         "description": f"Rujukan benchmark nomor {n}: perlu asesmen",
-        "beneficiary": {"name": "Siti Aminah Rahayu", "nik": "3508014203480001", "sex": "F"},
+        "beneficiary": {
+            "name": "Siti Aminah Rahayu",
+            "nik": f"350801420348{n % 9999 + 1:04d}",
+            "sex": "F",
+        },
         "reporter": {"name": "Sri Wahyuni", "organisation": "Puskesos Desa"},
     }
 
