@@ -40,6 +40,7 @@ from sqlalchemy import (
     or_,
     select,
     text,
+    type_coerce,
     union_all,
 )
 from sqlalchemy.dialects import postgresql
@@ -47,7 +48,7 @@ from sqlalchemy.orm import Session
 
 from shared.domain import names, persons
 from shared.domain.lifecycle import CaseStatus
-from shared.identity import column
+from shared.identity import column, keyring
 from shared.identity.names import similarity_of
 from shared.models import Case, CaseNameKey, PossibleDuplicate
 from shared.models.base import utcnow
@@ -85,6 +86,10 @@ class Found:
     score: float
 
 
+def _revealed(stored: str | None) -> str | None:
+    return keyring.active().decrypt(stored) if stored else None
+
+
 def area_of(village_code: str) -> str:
     """The kecamatan code PP.KK.CC of a village PP.KK.CC.DDDD."""
     return village_code[:8]
@@ -116,7 +121,9 @@ def find(
             continue  # two NIKs: two people
         theirs = persons.seen(
             birth_date=row.beneficiary_birth_date,
-            nik_value=row.beneficiary_nik,
+            # Decrypted only when its birth date is wanted: not for a candidate skipped
+            # above nor for one with a birth date of its own.
+            nik_value=None if row.beneficiary_birth_date else _revealed(row.beneficiary_nik),
             category=row.category_code,
             village=row.village_code,
             today=today,
@@ -147,7 +154,9 @@ _CANDIDATE = (
     _cases.tracking_code,
     _cases.beneficiary_name,
     _cases.beneficiary_birth_date,
-    _cases.beneficiary_nik_enc.label("beneficiary_nik"),
+    # As stored (ciphertext): a look-up brings back up to CANDIDATES rows, most of them
+    # set aside before their NIK is wanted.
+    type_coerce(_cases.beneficiary_nik_enc, String()).label("beneficiary_nik"),
     _cases.beneficiary_nik_index,
     _cases.category_code,
     _cases.village_code,
@@ -192,6 +201,10 @@ def _look_up(
             _cases.id.in_(_SHARING), _OPEN_ROWS
         )
         members.append(keyed.where(_cases.beneficiary_birth_date.is_(None)) if dated else keyed)
+    if by_nik:
+        # A probe with a NIK: a case with another NIK is another person, and one with the
+        # same NIK is found by the first member; the others only bring cases without one.
+        members[1:] = [m.where(_cases.beneficiary_nik_index.is_(None)) for m in members[1:]]
     statement = members[0] if len(members) == 1 else union_all(*members)
     statement = statement.limit(CANDIDATES)
     if write_keys:
