@@ -115,13 +115,7 @@ def _readable(request: Request, session: SessionDep, import_id: str, actor: Acto
         wanted = uuid.UUID(import_id)
     except ValueError:
         return None
-    job = service.get(session, wanted)
-    if job is None or not service.may_read(actor, job):
-        return None
-    if (audited := access_of(request)) is not None:
-        basis = "uploader" if job.uploaded_by == actor.label else "supervisor of the area"
-        audited.touch([job.id], basis=basis)
-    return job
+    return routes.seen_by(request, session, wanted, actor)
 
 
 @router.get("/rujukan/impor/{import_id}")

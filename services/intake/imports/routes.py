@@ -169,11 +169,21 @@ def template_xlsx() -> Response:
 
 
 def readable(request: Request, session: Session, import_id: uuid.UUID, actor: Actor) -> Import:
+    """The import, if the actor may read it (audited); else a 404."""
+    job = seen_by(request, session, import_id, actor)
+    if job is None:
+        raise refused(404, ["path", "import_id"], "no such import of yours", "not_found")
+    return job
+
+
+def seen_by(
+    request: Request, session: Session, import_id: uuid.UUID, actor: Actor
+) -> Import | None:
     """The import, if the actor uploaded it or supervises the uploader's area (recorded in
-    the audit trail); another's is not confirmed to exist."""
+    the audit trail); another's is not confirmed to exist (None)."""
     job = service.get(session, import_id)
     if job is None or not service.may_read(actor, job):
-        raise refused(404, ["path", "import_id"], "no such import of yours", "not_found")
+        return None
     if (audited := access_of(request)) is not None:
         basis = "uploader" if job.uploaded_by == actor.label else "supervisor of the area"
         audited.touch([job.id], basis=basis)

@@ -5,7 +5,6 @@ never picks it)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -14,7 +13,6 @@ from typer.testing import CliRunner
 
 from sekber_cli.main import app
 from shared.accounts import apikeys, audit, demo, users
-from shared.config import get_settings
 from shared.db import UowFactory
 from shared.models import AuditEntry, User
 from shared.models.base import utcnow
@@ -24,12 +22,7 @@ runner = CliRunner()
 PASSWORD = "Kata-Sandi-Panjang-1"
 
 
-@pytest.fixture(autouse=True)
-def sekber_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SEKBER_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("sekber_database")
 
 
 def test_an_account_is_created_with_a_prompted_password_and_signs_in(

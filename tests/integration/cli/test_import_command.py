@@ -4,7 +4,6 @@ progress bar and the failed rows named; the same file again creates nothing."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +12,6 @@ from typer.testing import CliRunner
 
 from sekber_cli.main import app
 from shared.accounts import users
-from shared.config import get_settings
 from shared.db import UowFactory
 from shared.models import Case
 from tests.integration.intake.imports.test_imports_api import HEADER, row
@@ -21,12 +19,7 @@ from tests.integration.intake.imports.test_imports_api import HEADER, row
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def sekber_database(database_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv("SEKBER_DATABASE_URL", database_url)
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
+pytestmark = pytest.mark.usefixtures("sekber_database")
 
 
 def account(uow_factory: UowFactory, role: str) -> str:
