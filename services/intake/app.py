@@ -16,6 +16,7 @@ from services.intake import (
     account,
     casework,
     dashboard,
+    fhir,
     imports,
     notifications,
     privacy,
@@ -129,6 +130,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         privacy,
         dashboard,
         imports,
+        # Last: it re-words the refusals the app's handlers give under /fhir/.
+        fhir,
     ):
         feature.install(app)
     web.install(app)

@@ -155,6 +155,10 @@ def fill(template: str, place: Place) -> str:
         "token": "not-a-link",
         "code": "53",
         "year": "2026",
+        # FHIR: a case's referral to a pillar, a pillar, a coordinator.
+        "service_request_id": f"{place.case_id}-tksk",
+        "organization_id": "pillar-tksk",
+        "practitioner_role_id": place.coordinator,
     }
     path = template
     for name in [p.strip("{}").split(":")[0] for p in template.split("/") if p.startswith("{")]:
@@ -210,6 +214,9 @@ def _is_access_refusal(response: Any, *, page: bool = False) -> bool:
     if "json" not in response.headers.get("content-type", ""):
         return False
     body = response.json()
+    if isinstance(body, dict) and body.get("resourceType") == "OperationOutcome":  # /fhir/
+        issue = body["issue"][0]
+        return issue["code"] == "forbidden" and "not for the role" in issue["diagnostics"]
     detail = body.get("detail") if isinstance(body, dict) else None
     return bool(
         isinstance(detail, list)
@@ -274,7 +281,14 @@ def test_every_route_answers_each_role_as_its_rule_says(client: TestClient, worl
                         problems.append(f"{who}, expected the access check's 403")
                 elif where == "outside" and any(
                     f"{{{p}" in template
-                    for p in ("case_ref", "case_id", "referral_id", "notification_id", "import_id")
+                    for p in (
+                        "case_ref",
+                        "case_id",
+                        "referral_id",
+                        "notification_id",
+                        "import_id",
+                        "service_request_id",
+                    )
                 ):
                     if status != 404:
                         problems.append(f"{who}, expected 404 outside the scope")
