@@ -64,6 +64,8 @@ def _form_page(
     form: forms.ReferralForm,
     status: int,
     duplicates: Sequence[Found] = (),
+    *,
+    fresh: bool = False,
 ) -> HTMLResponse:
     kabkota = form.get("kabkota") or form.get("village_code")[:5]
     kecamatan = form.get("kecamatan") or form.get("village_code")[:8]
@@ -83,6 +85,7 @@ def _form_page(
         categories=categories.CATEGORIES,
         urgencies=[u.value for u in Urgency],
         duplicates=duplicates,
+        fresh=fresh,
     )
 
 
@@ -93,7 +96,7 @@ def referral_form(request: Request, actor: ActorDep, session: SessionDep) -> Res
     )
     if actor.name:
         form.values["reporter_name"] = actor.name
-    return _form_page(request, session, actor, form, 200)
+    return _form_page(request, session, actor, form, 200, fresh=True)
 
 
 @router.post("/rujukan/baru")

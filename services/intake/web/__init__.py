@@ -13,18 +13,19 @@ from starlette.routing import Route
 from services.intake.web.render import HERE
 
 STATIC_PATH = "/static"
+STATIC_DIR = HERE / "static"
 
 
 def install(app: FastAPI) -> None:
     """Serve the static files (one CSS file, a few small scripts)."""
-    app.mount(STATIC_PATH, StaticFiles(directory=HERE / "static"), name="static")
+    app.mount(STATIC_PATH, StaticFiles(directory=STATIC_DIR), name="static")
     # Browsers ask for /favicon.ico whatever the page links: answer with the same icon.
     app.router.routes.append(Route("/favicon.ico", _favicon, methods=["GET", "HEAD"]))
 
 
 def _favicon(request: Request) -> FileResponse:
     return FileResponse(
-        HERE / "static" / "favicon.svg",
+        STATIC_DIR / "favicon.svg",
         media_type="image/svg+xml",
         headers={"Cache-Control": "public, max-age=86400"},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services.intake.web.i18n_imports import IMPORT_STATUS, IMPORT_TEXT  # noqa: F401
+from services.intake.web.i18n_offline import OFFLINE_TEXT
 from shared.domain.vocabulary import (  # noqa: F401 (templates read them through i18n)
     ACTION,
     CALENDAR_KINDS,
@@ -381,6 +382,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "notfound.text": ("Kasus ini tidak ada atau bukan wewenang Anda.", "No such case for you."),
     # bulk intake (services/intake/imports/pages.py)
     **IMPORT_TEXT,
+    # the form offline (services/intake/referrals/offline.py, static/offline.js)
+    **OFFLINE_TEXT,
 }
 
 

@@ -1,4 +1,5 @@
 // The referral form: cascading region pickers, category help, the NIK checked as typed.
+// offline.js keeps what the form saves without signal.
 (function () {
   "use strict";
   document.documentElement.classList.add("js");
@@ -21,10 +22,19 @@
     fill(next, [], ""); if (deeper) fill(deeper, [], "");
     if (!select.value) return;
     next.setAttribute("aria-busy", "true");
-    fetch("/api/v1/regions/" + encodeURIComponent(select.value), { credentials: "same-origin" })
-      .then(function (r) { return r.ok ? r.json() : { children: [] }; })
-      .then(function (region) { fill(next, region.children || [], ""); })
+    childrenOf(select.value)
+      .then(function (children) { fill(next, children, ""); })
       .finally(function () { next.removeAttribute("aria-busy"); });
+  }
+  // From the reference data kept on the phone (offline.js), else from the server.
+  function childrenOf(code) {
+    var kept = window.SekberRegions && window.SekberRegions[code];
+    if (kept) {
+      return Promise.resolve(kept.map(function (r) { return { code: r[0], name: r[1] }; }));
+    }
+    return fetch("/api/v1/regions/" + encodeURIComponent(code), { credentials: "same-origin" })
+      .then(function (r) { return r.ok ? r.json() : { children: [] }; })
+      .then(function (region) { return region.children || []; }, function () { return []; });
   }
   ["kabkota", "kecamatan"].forEach(function (id) {
     var el = document.getElementById(id);
@@ -80,4 +90,5 @@
   document.getElementById("beneficiary_birth_date").addEventListener("change", checkNik);
   form.addEventListener("change", function (e) { if (e.target.name === "beneficiary_sex") checkNik(); });
   if (!serverError) checkNik();
+  window.SekberForm = { nikProblem: nikProblem, childrenOf: childrenOf, fill: fill };
 })();
