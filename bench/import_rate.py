@@ -22,7 +22,6 @@ import os
 import platform
 import random
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Sequence
@@ -37,33 +36,20 @@ sys.path.insert(0, str(REPO))
 
 from bench.pipeline_load import closed_loop  # noqa: E402
 from bench.pipeline_measure import wait_recorded  # noqa: E402
-from shared.config import Settings  # noqa: E402
+from bench.real_stack import real_stack, say  # noqa: E402
 from shared.db import uow_factory_for  # noqa: E402
 from shared.domain.spreadsheet import csv_text  # noqa: E402
-from shared.migrate import upgrade  # noqa: E402
-from shared.reference.catalogue import seed_catalogue  # noqa: E402
-from shared.reference.demo import load_demo_directory  # noqa: E402
-from shared.reference.regions import load_regions  # noqa: E402
-from tests.chaos.servers import RedisServer  # noqa: E402
-from tests.e2e.stack import SmtpServer, Stack  # noqa: E402
+from tests.e2e.stack import Stack  # noqa: E402
 from tests.e2e.test_referral_flow import east_java_villages  # noqa: E402
-from tests.support.auth import DATA_KEY, SECRET, headers_for  # noqa: E402
-from tests.support.servers import postgres_database  # noqa: E402
+from tests.support.auth import headers_for  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
-ADMIN_URL = os.environ.get(
-    "SEKBER_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 GOAL = 5.0
 HEADER = ["category", "village_code", "urgency", "description", "beneficiary_name",
           "beneficiary_birth_date", "beneficiary_sex", "needs", "disaster_scope"]  # fmt: skip
 FIRST = ["Siti", "Sri", "Budi", "Agus", "Dewi", "Wahyu", "Rina", "Eko", "Tri", "Yuni"]
 LAST = ["Rahayu", "Santoso", "Wulandari", "Hidayat", "Lestari", "Saputra", "Utami", "Prasetyo"]
 UPLOADER = headers_for("case_worker", "tagana.lumajang@example.org", "Posko Tagana")
-
-
-def say(text: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
 
 
 def victim(n: int, villages: Sequence[str], tag: str) -> list[str]:
@@ -148,38 +134,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=8)
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="sekber-bench-") as tmp:
-        redis_server = RedisServer(Path(tmp) / "redis").start()
-        try:
-            say("preparing a database (schema, regions, demo directory)")
-            with postgres_database(ADMIN_URL) as url, SmtpServer() as smtp:
-                upgrade(url)
-                factory = uow_factory_for(url)
-                seed_catalogue(uow_factory=factory)
-                load_regions(uow_factory=factory)
-                load_demo_directory(uow_factory=factory)
-                villages = east_java_villages(factory, 200)
-                settings = Settings(
-                    environment="test", secret_key=SECRET, data_key=DATA_KEY, database_url=url,
-                    redis_url=redis_server.url, visibility_timeout_seconds=60,
-                    task_time_limit_seconds=30,
-                )  # fmt: skip
-                stack = Stack(
-                    settings=settings, smtp_port=smtp.port, echo=False,
-                    extra_env={"SEKBER_DEADLINE_SCAN_SECONDS": "60"},
-                )  # fmt: skip
-                try:
-                    stack.start()
-                    single_posts(stack, villages, 40, 4)  # warm-up
-                    say(f"closed loop: {args.posts} single POSTs from {args.clients} clients")
-                    posts = single_posts(stack, villages, args.posts, args.clients)
-                    say(f"  {posts['per_s']} referrals/s")
-                    say(f"import: {args.rows} rows in one file")
-                    imported = import_file(stack, villages, args.rows, drain=600)
-                finally:
-                    stack.stop()
-        finally:
-            redis_server.stop()
+    with real_stack() as (stack, factory):
+        villages = east_java_villages(factory, 200)
+        single_posts(stack, villages, 40, 4)  # warm-up
+        say(f"closed loop: {args.posts} single POSTs from {args.clients} clients")
+        posts = single_posts(stack, villages, args.posts, args.clients)
+        say(f"  {posts['per_s']} referrals/s")
+        say(f"import: {args.rows} rows in one file")
+        imported = import_file(stack, villages, args.rows, drain=600)
     ratio = imported["rows_per_s"] / posts["per_s"]
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),

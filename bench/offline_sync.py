@@ -25,7 +25,6 @@ import json
 import os
 import platform
 import sys
-import tempfile
 import time
 import uuid
 from collections.abc import Sequence
@@ -39,23 +38,13 @@ sys.path.insert(0, str(REPO))
 from sqlalchemy import func, select  # noqa: E402
 
 from bench.pipeline_load import closed_loop  # noqa: E402
+from bench.real_stack import real_stack, say  # noqa: E402
 from shared.accounts import users  # noqa: E402
-from shared.config import Settings  # noqa: E402
-from shared.db import uow_factory_for  # noqa: E402
-from shared.migrate import upgrade  # noqa: E402
 from shared.models import Case  # noqa: E402
-from shared.reference.catalogue import seed_catalogue  # noqa: E402
-from shared.reference.demo import load_demo_directory  # noqa: E402
-from shared.reference.regions import load_regions  # noqa: E402
-from tests.chaos.servers import RedisServer  # noqa: E402
-from tests.e2e.stack import SmtpServer, Stack  # noqa: E402
-from tests.support.auth import DATA_KEY, SECRET, headers_for  # noqa: E402
-from tests.support.servers import postgres_database  # noqa: E402
+from tests.e2e.stack import Stack  # noqa: E402
+from tests.support.auth import headers_for  # noqa: E402
 
 RESULTS = REPO / "bench" / "results"
-ADMIN_URL = os.environ.get(
-    "SEKBER_BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
 CHROMIUM = os.environ.get("SEKBER_CHROMIUM", "/usr/bin/chromium")
 GOAL_S = 10.0
 AREA = "35.08"  # Kabupaten Lumajang
@@ -78,10 +67,6 @@ SAVE = """async ([villages, names, count]) => {
   return (await SekberQueue.all()).length;
 }"""
 SENT = "() => SekberQueue.all().then(e => e.filter(x => x.state === 'sent').length)"
-
-
-def say(text: str) -> None:
-    print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
 
 
 def area_villages(factory: Any, count: int) -> list[str]:
@@ -153,54 +138,30 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     RESULTS.mkdir(parents=True, exist_ok=True)
     username = f"psm.bench.{uuid.uuid4().hex[:6]}"
-    with tempfile.TemporaryDirectory(prefix="sekber-bench-") as tmp:
-        redis_server = RedisServer(Path(tmp) / "redis").start()
-        try:
-            say("preparing a database (schema, regions, demo directory)")
-            with postgres_database(ADMIN_URL) as url, SmtpServer() as smtp:
-                upgrade(url)
-                factory = uow_factory_for(url)
-                seed_catalogue(uow_factory=factory)
-                load_regions(uow_factory=factory)
-                load_demo_directory(uow_factory=factory)
-                with factory() as uow:
-                    users.create_user(
-                        uow.session, username=username, name="Siti Aminah",
-                        role="case_worker", password=PASSWORD, jurisdiction=AREA,
-                    )  # fmt: skip
-                    uow.commit()
-                villages = area_villages(factory, 50)
-                settings = Settings(
-                    environment="test", secret_key=SECRET, data_key=DATA_KEY, database_url=url,
-                    redis_url=redis_server.url, visibility_timeout_seconds=60,
-                    task_time_limit_seconds=30,
-                )  # fmt: skip
-                stack = Stack(
-                    settings=settings, smtp_port=smtp.port, echo=False,
-                    extra_env={"SEKBER_DEADLINE_SCAN_SECONDS": "60"},
-                )  # fmt: skip
-                try:
-                    stack.start()
-                    single_posts(stack, villages, 30, 2)  # warm-up
-                    say(f"single POSTs: {args.posts} from one client, then from eight")
-                    one = single_posts(stack, villages, args.posts, 1)
-                    eight = single_posts(stack, villages, args.posts, 8)
-                    say(f"  {one}/s from one client, {eight}/s from eight")
-                    say(f"the phone: {args.queued} referrals saved offline, then online")
-                    synced = phone_sync(stack, username, villages, args.queued)
-                    # Each case makes the next duplicate check look at more: measured again.
-                    after = single_posts(stack, villages, args.queued, 1)
-                    say(f"  then {after}/s from one client")
-                    with factory() as uow:
-                        stored = uow.session.scalar(
-                            select(func.count())
-                            .select_from(Case)
-                            .where(Case.reported_by == f"case_worker:{username}")
-                        )
-                finally:
-                    stack.stop()
-        finally:
-            redis_server.stop()
+    with real_stack() as (stack, factory):
+        with factory() as uow:
+            users.create_user(
+                uow.session, username=username, name="Siti Aminah",
+                role="case_worker", password=PASSWORD, jurisdiction=AREA,
+            )  # fmt: skip
+            uow.commit()
+        villages = area_villages(factory, 50)
+        single_posts(stack, villages, 30, 2)  # warm-up
+        say(f"single POSTs: {args.posts} from one client, then from eight")
+        one = single_posts(stack, villages, args.posts, 1)
+        eight = single_posts(stack, villages, args.posts, 8)
+        say(f"  {one}/s from one client, {eight}/s from eight")
+        say(f"the phone: {args.queued} referrals saved offline, then online")
+        synced = phone_sync(stack, username, villages, args.queued)
+        # Each case makes the next duplicate check look at more: measured again.
+        after = single_posts(stack, villages, args.queued, 1)
+        say(f"  then {after}/s from one client")
+        with factory() as uow:
+            stored = uow.session.scalar(
+                select(func.count())
+                .select_from(Case)
+                .where(Case.reported_by == f"case_worker:{username}")
+            )
     rate = synced["sent"] / synced["seconds"]
     baseline = (one + after) / 2
     report = {
