@@ -4,6 +4,7 @@ a person's request for their data. Cases here are in Papua Barat Daya (96)."""
 
 from __future__ import annotations
 
+import itertools
 import uuid
 from collections.abc import Callable
 from pathlib import Path
@@ -199,7 +200,10 @@ DESCRIPTION = "Lansia hidup sendiri, sakit, tidak ada keluarga"
 
 def documented_table() -> dict[tuple[str, str], bool]:
     lines = DOC.read_text(encoding="utf-8").split("**Disclosure**", 1)[1].splitlines()
-    rows = [line.strip() for line in lines if line.strip().startswith("|")]
+    start = next(i for i, line in enumerate(lines) if line.strip().startswith("|"))
+    rows = list(
+        itertools.takewhile(lambda line: line.startswith("|"), map(str.strip, lines[start:]))
+    )
     header = [cell.strip() for cell in rows[0].strip("|").split("|")]
     table = {}
     for row in rows[2:]:
