@@ -98,6 +98,14 @@ def search_tasks(
     return answer(resources.bundle(base, "Task", found.echo, entries, next_cursor))
 
 
+def _by_id(session: Any, model: Any, raw: str) -> Any:
+    """The row with this UUID, or None (also for an id that is no UUID)."""
+    try:
+        return session.get(model, uuid.UUID(raw))
+    except ValueError:
+        return None
+
+
 def _tasks(session: Any, base: str, tasks: list[Referral]) -> list[dict[str, Any]]:
     cases = queries.cases(session, (t.case_id for t in tasks))
     holders = queries.coordinators(session, (t.coordinator_id for t in tasks))
@@ -113,10 +121,7 @@ def read_task(
     session: SessionDep, actor: ActorDep, settings: SettingsDep, referral_id: Id
 ) -> Response:
     """A task: its status in the referral life cycle, owner, deadlines and outcome."""
-    try:
-        task = session.get(Referral, uuid.UUID(referral_id))
-    except ValueError:
-        task = None
+    task = _by_id(session, Referral, referral_id)
     entries = _tasks(session, base_of(settings), [task]) if task else []
     if not entries:
         raise _not_found("referral_id")
@@ -185,10 +190,7 @@ def read_service_request(
 def read_patient(request: Request, session: SessionDep, actor: ActorDep, case_id: Id) -> Response:
     """The person a case is about, as much of them as your role needs (as /api/v1/cases):
     the full NIK for the coordinator serving the case, masked for the others."""
-    try:
-        case = session.get(Case, uuid.UUID(case_id))
-    except ValueError:
-        case = None
+    case = _by_id(session, Case, case_id)
     if case is None:
         raise _not_found("case_id")
     disclosure, basis = views.disclosure_for(session, actor, case)
@@ -214,10 +216,7 @@ def read_practitioner_role(
     session: SessionDep, actor: ActorDep, settings: SettingsDep, practitioner_role_id: Id
 ) -> Response:
     """A coordinator of a pillar in a region (no contact details)."""
-    try:
-        coordinator = session.get(Coordinator, uuid.UUID(practitioner_role_id))
-    except ValueError:
-        coordinator = None
+    coordinator = _by_id(session, Coordinator, practitioner_role_id)
     pillar = session.get(Pillar, coordinator.pillar_code) if coordinator else None
     if coordinator is None or pillar is None:
         raise _not_found("practitioner_role_id")
