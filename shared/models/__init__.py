@@ -18,6 +18,7 @@ from shared.models.reference import (
     Region,
     RegionSuccessor,
 )
+from shared.models.rollup import dashboard_case_ends, dashboard_rollups
 from shared.models.rules import RuleSetVersion
 
 __all__ = [
@@ -48,4 +49,6 @@ __all__ = [
     "RevokedSession",
     "RuleSetVersion",
     "User",
+    "dashboard_case_ends",
+    "dashboard_rollups",
 ]

@@ -13,7 +13,6 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from services.intake.dashboard import charts, queries
-from services.intake.dashboard import flow as flow_query
 from services.intake.dashboard import schemas as out
 from services.intake.dashboard.charts import Chart
 from services.intake.dashboard.measures import Bucket
@@ -71,7 +70,7 @@ class Board:
 def build(session: Session, f: Filters, *, bucket: Bucket, lang: str) -> Board:
     t = i18n.translator(lang)
     summary = queries.summary(session, f=f)
-    flow = flow_query.flow(session, f=f, bucket=bucket)
+    flow = queries.flow(session, f=f, bucket=bucket)
     times = queries.resolution_times(session, f=f, bucket=bucket)
     breaches = queries.breaches(session, f=f, bucket=bucket)
     open_tasks = queries.open_tasks(session, f=f)

@@ -10,7 +10,6 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from services.intake.dashboard import flow as flow_query
 from services.intake.dashboard import measures, queries
 from services.intake.dashboard import schemas as out
 from services.intake.dashboard.measures import Bucket
@@ -130,7 +129,7 @@ def flow(
     format: Format = "json",
 ) -> Any:  # fmt: skip
     """Cases received and cases closed, per day or week."""
-    return _answer("flow", f, flow_query.flow(session, f=f, bucket=bucket), format)
+    return _answer("flow", f, queries.flow(session, f=f, bucket=bucket), format)
 
 
 @router.get("/resolution-times", response_model=out.ResolutionTimesRead, responses=_REFUSALS)
