@@ -31,6 +31,9 @@ COUNTS = (
     "late_contact",
     "late_resolve",
     *(f"declined_{reason.value}" for reason in Reason),
+    # Declines whose reason is no Reason code (data written around the API): the dashboard
+    # then counts the reasons from the facts, so that every reason shows as written.
+    "declined_unlisted",
 )
 # Time to accept (task created -> accepted) and to resolve (case received -> completed).
 ACCEPT_BINS = tuple(f"accept_{i:02d}" for i in range(histogram.COUNT))

@@ -78,6 +78,11 @@ def task_events(d: Dialect, src: str, source: str = "") -> list[str]:
         f"'{Reason.OTHER.value}') = '{reason.value}' THEN 1 ELSE 0 END"
         for reason in Reason
     }
+    listed = ", ".join(f"'{reason.value}'" for reason in Reason)
+    reasons["declined_unlisted"] = (
+        f"CASE WHEN {declined} AND coalesce({{r}}.reason_code, '{Reason.OTHER.value}')"
+        f" NOT IN ({listed}) THEN 1 ELSE 0 END"
+    )
     completed = f"{{r}}.status = '{State.COMPLETED.value}'"
     to_resolve = d.seconds("{r}.closed_at", "{r}.case_received_at")
     common = {"src": src, "source": source, "village": "{r}.case_village_code",

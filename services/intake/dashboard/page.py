@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from services.intake.access.guard import access_of
 from services.intake.dashboard import board
 from services.intake.dashboard import rows as dashboard_rows
-from services.intake.dashboard.measures import Bucket
+from services.intake.dashboard.measures import WIB, Bucket
 from services.intake.deps import ActorDep, NowDep, SessionDep
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.referrals import views as queries
@@ -26,6 +26,7 @@ from shared.domain import categories, pillars, regions
 from shared.domain.spreadsheet import csv_text
 from shared.domain.urgency import Urgency
 from shared.models import ReferenceVersion
+from shared.rollups.rebuild import last_rebuilt
 
 router = APIRouter(route_class=GuardedRoute, include_in_schema=False)
 
@@ -84,10 +85,19 @@ def dashboard(
         urgencies=[u.value for u in Urgency],
         board=board.build(session, f, bucket=bucket, lang=lang),
         regions_version=reference_version(session),
+        as_of=now.astimezone(WIB).strftime("%d-%m-%Y %H:%M"),
+        as_of_iso=now.isoformat(timespec="seconds"),
+        rebuilt=_rebuilt(session),
         queue=dashboard_rows.queue(session, f),
         dead=dashboard_rows.dead(session, f),
         latest=dashboard_rows.latest(session, f),
     )
+
+
+def _rebuilt(session: Session) -> str:
+    """When the rollups were last recomputed from the facts (`sekber rebuild-rollups`)."""
+    at = last_rebuilt(session)
+    return at.astimezone(WIB).strftime("%d-%m-%Y %H:%M") if at else ""
 
 
 def reference_version(session: Session) -> str:

@@ -109,8 +109,11 @@ def flow(session: Session, *, f: Filters, bucket: Bucket) -> out.FlowRead:
 
 def decline_reasons(session: Session, *, f: Filters) -> out.DeclineReasonsRead:
     columns = [f"declined_{reason.value}" for reason in Reason]
-    period = _sums(session, f, columns).get(f.period.first, {})
-    rows = [(name.removeprefix("declined_"), n) for name, n in period.items() if n]
+    period = _sums(session, f, [*columns, "declined_unlisted"]).get(f.period.first, {})
+    if period.get("declined_unlisted"):
+        return facts.decline_reasons(session, f=f)
+    rows = [(name.removeprefix("declined_"), period.get(name, 0)) for name in columns]
+    rows = [(code, n) for code, n in rows if n]
     return out.DeclineReasonsRead(
         rows=[
             out.DeclineReasonRow(reason=code, count=n)

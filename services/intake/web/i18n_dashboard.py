@@ -39,6 +39,18 @@ DASHBOARD_TEXT: dict[str, tuple[str, str]] = {
     "dash.count": ("Jumlah", "Count"),
     "dash.at_a_glance": ("Sekilas", "At a glance"),
     "dash.period_shown": ("Periode", "Period"),
+    "dash.as_of": ("Angka per", "Figures as of"),
+    "dash.fresh": (
+        "Jumlah diperbarui bersama setiap perubahan kasus dan tugas, dalam transaksi yang sama.",
+        "Counts change with every change to a case or task, in the same transaction.",
+    ),
+    "dash.rebuilt": ("Terakhir dihitung ulang dari data", "Last recomputed from the records"),
+    "dash.approx": (
+        "Median dan P90 dibaca dari histogram (selisih paling banyak ±9 %) bila periode "
+        "memuat lebih dari 2.000 durasi.",
+        "Medians and P90s are read from histograms (off by at most ±9 %) when the period "
+        "holds more than 2,000 durations.",
+    ),
     "dash.date_format": ("HH-BB-TTTT", "DD-MM-YYYY"),
     "dash.date_hint": ("HH-BB-TTTT, mis. 05-12-2026", "DD-MM-YYYY, e.g. 05-12-2026"),
     "dash.date_bad": (

@@ -33,7 +33,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    assert len(MEASURES) == 18 + 2 * histogram.COUNT
+    assert len(MEASURES) == 19 + 2 * histogram.COUNT
     op.create_table(
         "dashboard_rollups",
         sa.Column("area", sa.String(length=5), nullable=False),
