@@ -82,7 +82,7 @@ def demo_directory() -> None:
 
 
 def rebuild_rollups() -> None:
-    """Rebuild the dashboard's rollups from the cases and tasks.
+    """Recount the dashboard's rollups from cases and tasks.
 
     Database triggers keep them in every change's transaction; rebuild after a restore
     or a bulk load that went around the triggers. Writers wait while it runs."""
