@@ -36,6 +36,10 @@ def say(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
 
 
+# SEKBER_BENCH_ECHO=1: the services' log lines on stderr (to see why a run is slow).
+ECHO = os.environ.get("SEKBER_BENCH_ECHO") == "1"
+
+
 @contextmanager
 def real_stack() -> Iterator[tuple[Stack, UowFactory]]:
     """The running stack and a unit-of-work factory on its database."""
@@ -55,7 +59,7 @@ def real_stack() -> Iterator[tuple[Stack, UowFactory]]:
                     task_time_limit_seconds=30,
                 )  # fmt: skip
                 stack = Stack(
-                    settings=settings, smtp_port=smtp.port, echo=False,
+                    settings=settings, smtp_port=smtp.port, echo=ECHO,
                     extra_env={"SEKBER_DEADLINE_SCAN_SECONDS": "60"},
                 )  # fmt: skip
                 try:

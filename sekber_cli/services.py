@@ -106,6 +106,7 @@ def relay() -> None:
     from shared.config import get_settings
     from shared.db import uow_factory_for
     from shared.outbox import relay as outbox
+    from shared.rollups.rebuild import fold_rollups
     from shared.runtime import heartbeat
     from shared.runtime import metrics as worker_metrics
 
@@ -121,12 +122,22 @@ def relay() -> None:
         worker_metrics.serve(metrics, host=settings.metrics_host, port=settings.metrics_port)
     beat = heartbeat.for_service(settings, "relay")
     wakeup = outbox.Wakeup(settings.database_url, stop=stop)
+    uow_factory = uow_factory_for(settings.database_url)
+
+    def fold() -> None:
+        with uow_factory() as uow:
+            fold_rollups(uow.session)
+            uow.commit()
+
     outbox.run_relay(
-        uow_factory=uow_factory_for(settings.database_url),
+        uow_factory=uow_factory,
         app=app,
         stop=stop,
         poll_seconds=settings.relay_poll_seconds,
         batch_size=settings.relay_batch_size,
+        per_message=settings.relay_events_per_message,
+        hold_at=settings.relay_hold_at,
+        chores=[outbox.Chore("fold the dashboard's rollups", settings.rollup_fold_seconds, fold)],
         reconcile_every=settings.reconcile_every_seconds,
         reconcile_after=timedelta(seconds=settings.reconcile_after_seconds),
         metrics=metrics,

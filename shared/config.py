@@ -72,6 +72,13 @@ class Settings(BaseSettings):
     # Outbox relay and reconciliation sweep.
     relay_poll_seconds: float = 0.1
     relay_batch_size: int = 200
+    # Events of one consumer in one message at most (docs/reliability.md, "Batches"), and
+    # how many messages may wait untaken in a consumer's queue before the relay keeps its
+    # events back to send them together (0: never keep them back).
+    relay_events_per_message: int = Field(default=50, ge=1, le=500)
+    relay_hold_at: int = Field(default=1, ge=0)
+    # The relay folds the dashboard's appended rollup deltas into their sums this often.
+    rollup_fold_seconds: float = Field(default=5.0, gt=0)
     reconcile_every_seconds: float = 30.0
     reconcile_after_seconds: float = 120.0
 

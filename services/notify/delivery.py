@@ -42,6 +42,9 @@ DIGEST = "digest"
 # message's visibility timeout passes is harmless: the redelivered event finds the row
 # leased and leaves it alone.
 MARK_SENT_RETRY_DELAYS = (0.5, 1.0, 2.0, 4.0)
+# Sent rows are marked together, at the end of a run or every this many rows, so that a
+# sender killed half-way leaves few rows to go again.
+MARK_SENT_EVERY = 20
 
 
 class DeliveryFailed(Exception):
@@ -130,6 +133,7 @@ def _send_all(delivery: DeliveryContext, rows: Iterator[Leased], *, in_task: boo
     uow_factory, channels, retry = delivery.uow_factory, delivery.channels, delivery.retry
     base_url = delivery.base_url
     failures = []
+    sent: list[Notification] = []
     for row in rows:
         note = row.note
         channel = channels.get(note.channel)
@@ -156,7 +160,11 @@ def _send_all(delivery: DeliveryContext, rows: Iterator[Leased], *, in_task: boo
             if state == NotificationState.FAILED and not_before is None:
                 failures.append(note.id)
             continue
-        _mark_sent(uow_factory, note)
+        sent.append(note)
+        if len(sent) >= MARK_SENT_EVERY:
+            _mark_sent(uow_factory, sent)
+            sent = []
+    _mark_sent(uow_factory, sent)
     if failures:
         raise DeliveryFailed(f"{len(failures)} notification(s) to retry")
 
@@ -222,19 +230,36 @@ def _lease(
         return Leased(note, tracking_code)
 
 
-def _mark_sent(uow_factory: UowFactory, note: Notification) -> None:
-    """Mark a row the channel accepted as sent, riding out a database that restarts
-    meanwhile: given up, the row would wait for its lease to run out and go again."""
+def _mark_sent(uow_factory: UowFactory, notes: list[Notification]) -> None:
+    """Mark rows the channel accepted as sent, in one transaction, riding out a database
+    that restarts meanwhile: given up, the rows would wait for their lease to run out and
+    go again."""
+    if not notes:
+        return
     for delay in (*MARK_SENT_RETRY_DELAYS, None):
         try:
-            _finish(uow_factory, note, state=NotificationState.SENT, error=None, not_before=None)
+            with uow_factory() as uow:
+                uow.session.execute(
+                    update(Notification)
+                    .where(Notification.id.in_([note.id for note in notes]))
+                    .values(
+                        state=NotificationState.SENT,
+                        last_error=None,
+                        lease_until=None,
+                        not_before=None,
+                        sent_at=utcnow(),
+                    )
+                )
+                for note in notes:
+                    timeline(uow.session, note, f"notification_{NotificationState.SENT}")
+                uow.commit()
             return
         except (OperationalError, InterfaceError) as exc:
             if delay is None:
                 raise
             log.warning(
-                "notification %s was sent but not marked yet (%s); again in %.1fs",
-                note.id,
+                "%d notification(s) sent but not marked yet (%s); again in %.1fs",
+                len(notes),
                 type(exc).__name__,
                 delay,
             )

@@ -13,6 +13,7 @@ from services.notify.delivery_context import DeliveryContext
 from shared import bus
 from shared.events import Envelope
 from shared.runtime import logcontext
+from shared.runtime.batches import parse_batch
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,22 @@ def register(app: Celery, *, notify: Notify) -> None:
         parsed = Envelope.model_validate(envelope)
         with logcontext.consuming(parsed, consumer=handlers.CONSUMER):
             handlers.handle(envelope=parsed, delivery=notify)
+
+    # A batch from the relay: the same retries; an event that fails alone does not hold
+    # back the others (handlers.handle_batch).
+    @app.task(
+        name=bus.TASK_NOTIFY_BATCH,
+        shared=False,
+        queue=bus.QUEUE_NOTIFY,
+        autoretry_for=(OperationalError, InterfaceError, handlers.DeliveryFailed),
+        retry_backoff=2,
+        retry_backoff_max=notify.limits.retry_backoff_max,
+        retry_jitter=True,
+        max_retries=notify.retry.fast_attempts,
+    )
+    def on_batch(envelopes: list[dict[str, Any]]) -> None:
+        parsed = parse_batch(envelopes, consumer=handlers.CONSUMER)
+        handlers.handle_batch(envelopes=parsed, delivery=notify)
 
     # No retries: the scheduler sends the next sweep within one period, and it does the same,
     # including what this one left when its budget ran out (so do the digests).

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
-from sqlalchemy import update
+from sqlalchemy import Table, bindparam, update
 from sqlalchemy.orm import Session
 
 from shared.casework.taskbook import start_clock
@@ -18,6 +20,36 @@ from shared.models.timeline import add_case_event
 from shared.outbox.store import add_event
 
 
+@dataclass
+class Stamps:
+    """The coordinators given work in this transaction and when, written at its end in one
+    UPDATE (write), so that no coordinator's row is locked for the length of a batch (a
+    second routing worker giving the same coordinator work would wait for all of it).
+    Decisions later in the batch read them through LiveDirectory(stamps=...)."""
+
+    made: dict[uuid.UUID, datetime] = field(default_factory=dict)
+
+    def mark(self, ids: list[uuid.UUID], *, now: datetime) -> None:
+        for coordinator_id in ids:
+            self.made[coordinator_id] = now
+
+    def write(self, session: Session) -> None:
+        """Stamp every coordinator in id order (two workers never wait on each other in a
+        circle), without loading them (the round-robin reads it in the directory's query)."""
+        if not self.made:
+            return
+        rows = [{"cid": cid, "at": self.made[cid]} for cid in sorted(self.made)]
+        table = cast(Table, Coordinator.__table__)
+        # The table, not the entity: one executemany, not the ORM's bulk update.
+        session.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("cid"))
+            .values(last_assigned_at=bindparam("at")),
+            rows,
+        )
+        self.made.clear()
+
+
 def settle(
     session: Session,
     *,
@@ -27,9 +59,11 @@ def settle(
     now: datetime,
     policy: DeadlinePolicy,
     broadcast_size: int,
+    stamps: Stamps,
 ) -> None:
     """Give `referral` (new or waiting in `routing`) to the decision's coordinator, offer it
-    to the best few at once when the case is an emergency, or leave it for the supervisors."""
+    to the best few at once when the case is an emergency, or leave it for the supervisors.
+    The coordinators' last assignment goes into `stamps`, written by the caller."""
     referral.explanation = decision.explanation
     referral.matched_level = decision.matched_level.value if decision.matched_level else None
     referral.rules_version = decision.rules_version
@@ -42,7 +76,7 @@ def settle(
         session.flush()
         for coordinator_id in offered:
             session.add(ReferralOffer(referral_id=referral.id, coordinator_id=coordinator_id))
-        _mark_assigned(session, offered, now=now)
+        stamps.mark(offered, now=now)
         event = ReferralOffered(
             case_id=case.id,
             referral_id=referral.id,
@@ -55,7 +89,7 @@ def settle(
         referral.coordinator_id = decision.coordinator_id
         start_clock(referral, case, now=now, policy=policy)
         session.flush()
-        _mark_assigned(session, [decision.coordinator_id], now=now)
+        stamps.mark([decision.coordinator_id], now=now)
         event = ReferralAssigned(
             case_id=case.id,
             referral_id=referral.id,
@@ -86,16 +120,6 @@ def settle(
             "rule_id": referral.rule_id,
         },
     )
-
-
-def _mark_assigned(session: Session, ids: list[uuid.UUID], *, now: datetime) -> None:
-    """Stamp the coordinators' last assignment in one UPDATE, without loading them first
-    (the round-robin reads it back, in the directory's own query)."""
-    result = session.execute(
-        update(Coordinator).where(Coordinator.id.in_(ids)).values(last_assigned_at=now)
-    )
-    if int(result.rowcount) != len(ids):  # type: ignore[attr-defined]
-        raise LookupError(f"coordinator(s) {ids} do not exist")
 
 
 def new_referral(case: Case, decision: Decision, *, now: datetime) -> Referral:

@@ -13,6 +13,7 @@ from shared.casework.deadline_scan import scan_deadlines
 from shared.db import UowFactory
 from shared.events import Envelope
 from shared.runtime import logcontext
+from shared.runtime.batches import parse_batch
 
 
 def register(
@@ -40,6 +41,22 @@ def register(
         parsed = Envelope.model_validate(envelope)
         with logcontext.consuming(parsed, consumer=handlers.CONSUMER):
             handlers.handle(uow_factory=uow_factory, envelope=parsed, routing=routing)
+
+    # A batch from the relay: the same retries; an event that fails alone does not hold
+    # back the others (handlers.handle_batch).
+    @app.task(
+        name=bus.TASK_ROUTING_BATCH,
+        shared=False,
+        queue=bus.QUEUE_ROUTING,
+        autoretry_for=(OperationalError, InterfaceError),
+        retry_backoff=1,
+        retry_backoff_max=limits.retry_backoff_max,
+        retry_jitter=True,
+        max_retries=8,
+    )
+    def on_batch(envelopes: list[dict[str, Any]]) -> None:
+        parsed = parse_batch(envelopes, consumer=handlers.CONSUMER)
+        handlers.handle_batch(uow_factory=uow_factory, envelopes=parsed, routing=routing)
 
     # No retries: the scheduler sends the next scan within one period, and it does the same,
     # including what this one left when its budget ran out.

@@ -24,6 +24,11 @@ QUEUE_IMPORTS = "sekber.imports"
 
 TASK_ROUTING = "sekber.routing.on_event"
 TASK_NOTIFY = "sekber.notify.on_event"
+# The relay's usual message: a list of events for one consumer, handled as one unit of
+# work (docs/reliability.md, "Batches"). The one-event tasks above stay for messages sent
+# before batches, and for whoever sends a single event by hand.
+TASK_ROUTING_BATCH = "sekber.routing.on_batch"
+TASK_NOTIFY_BATCH = "sekber.notify.on_batch"
 # Periodic: the scheduler (Celery beat) sends it, the routing worker runs it.
 TASK_SCAN_DEADLINES = "sekber.routing.scan_deadlines"
 # Periodic, run by the notify worker: send what is due (retries, quiet hours ended, rows
@@ -43,6 +48,8 @@ TASK_IMPORTS_SWEEP = "sekber.imports.sweep"
 # came back after five minutes, not 13 s. Two sweeps at once are harmless: each restore
 # is a transaction that moves a message only if it is still unacknowledged.
 UNACKED_MUTEX_EXPIRE_SECONDS = 5
+# A send that fails is tried once more at once; then the caller (the relay) backs off.
+_SEND_RETRY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,10 +57,12 @@ class Subscriber:
     consumer: str
     task: str
     queue: str
+    # The task taking a list of events, for consumers that handle them in batches.
+    batch_task: str | None = None
 
 
-ROUTING = Subscriber("routing", TASK_ROUTING, QUEUE_ROUTING)
-NOTIFY = Subscriber("notify", TASK_NOTIFY, QUEUE_NOTIFY)
+ROUTING = Subscriber("routing", TASK_ROUTING, QUEUE_ROUTING, TASK_ROUTING_BATCH)
+NOTIFY = Subscriber("notify", TASK_NOTIFY, QUEUE_NOTIFY, TASK_NOTIFY_BATCH)
 IMPORTS = Subscriber("imports", TASK_IMPORTS, QUEUE_IMPORTS)
 
 SUBSCRIPTIONS: dict[str, tuple[Subscriber, ...]] = {
@@ -167,25 +176,58 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
 
 
 def publish(app: Celery, envelope: Envelope, *, producer: Any = None) -> int:
-    """Send an envelope to every subscriber of its type; return how many got it.
+    """Send an envelope to every subscriber of its type, one message each; return how many
+    got it.
 
     The task id is the event id and consumer, which makes redeliveries easy to follow
     in logs; deduplication itself happens in the consumer (processed_events). A caller
     sending many passes one `producer` (app.producer_or_acquire()) for all of them.
     """
-    body = envelope.model_dump(mode="json")
     subscribers = SUBSCRIPTIONS.get(envelope.type, ())
     for sub in subscribers:
-        app.send_task(
-            sub.task,
-            args=[body],
-            queue=sub.queue,
-            task_id=f"{envelope.id}:{sub.consumer}",
-            retry=True,
-            retry_policy={"max_retries": 1, "interval_start": 0, "interval_step": 0.2},
-            producer=producer,
-        )
+        publish_to(app, sub, envelope, producer=producer)
     return len(subscribers)
+
+
+def publish_to(app: Celery, subscriber: Subscriber, envelope: Envelope, *, producer: Any) -> None:
+    """Send one event to one subscriber's one-event task."""
+    app.send_task(
+        subscriber.task,
+        args=[envelope.model_dump(mode="json")],
+        queue=subscriber.queue,
+        task_id=f"{envelope.id}:{subscriber.consumer}",
+        retry=True,
+        retry_policy=_SEND_RETRY,
+        producer=producer,
+    )
+
+
+def publish_batch(
+    app: Celery, subscriber: Subscriber, envelopes: list[Envelope], *, producer: Any
+) -> None:
+    """Send several events to one batch-taking subscriber in one message, in their order.
+
+    The task id names the first event, the consumer and the count, for the logs; each
+    event is still claimed on its own by the consumer."""
+    assert subscriber.batch_task is not None
+    app.send_task(
+        subscriber.batch_task,
+        args=[[envelope.model_dump(mode="json") for envelope in envelopes]],
+        queue=subscriber.queue,
+        task_id=f"{envelopes[0].id}:{subscriber.consumer}:{len(envelopes)}",
+        retry=True,
+        retry_policy=_SEND_RETRY,
+        producer=producer,
+    )
+
+
+def waiting(producer: Any, queues: set[str]) -> dict[str, int]:
+    """How many messages wait in each queue, not yet taken by a worker (Redis only;
+    another transport reports none waiting)."""
+    size = getattr(producer.channel, "waiting", None)
+    if size is None:
+        return dict.fromkeys(queues, 0)
+    return {queue: int(size(queue)) for queue in queues}
 
 
 def run_worker(

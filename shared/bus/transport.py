@@ -51,6 +51,10 @@ class Channel(kombu_redis.Channel):
         # _brpop_read reset _in_poll whatever happened: the close below reads nothing.
         super().close()
 
+    def waiting(self, queue: str) -> int:
+        """Messages in `queue` not yet taken by a worker (every priority's list)."""
+        return int(self._size(queue))
+
 
 class Transport(kombu_redis.Transport):
     Channel = Channel

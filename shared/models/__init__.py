@@ -18,7 +18,7 @@ from shared.models.reference import (
     Region,
     RegionSuccessor,
 )
-from shared.models.rollup import dashboard_case_ends, dashboard_rollups
+from shared.models.rollup import dashboard_case_ends, dashboard_rollup_deltas, dashboard_rollups
 from shared.models.rules import RuleSetVersion
 
 __all__ = [
@@ -50,5 +50,6 @@ __all__ = [
     "RuleSetVersion",
     "User",
     "dashboard_case_ends",
+    "dashboard_rollup_deltas",
     "dashboard_rollups",
 ]

@@ -11,7 +11,7 @@ done by then, or not done yet), `closed` and `closed_any` by the last task's end
 
 from __future__ import annotations
 
-from sqlalchemy import Column, Date, Integer, String, Table, Uuid
+from sqlalchemy import BigInteger, Column, Date, Integer, String, Table, Uuid
 
 from shared.domain import histogram
 from shared.domain.lifecycle import Reason
@@ -46,6 +46,23 @@ dashboard_rollups = Table(
     Column("area", String(5), primary_key=True),
     Column("pillar", String(16), primary_key=True),
     Column("day", Date, primary_key=True),
+    *(Column(name, Integer, nullable=False, server_default="0") for name in MEASURES),
+)
+
+# What the triggers add, appended and never updated: a writer that updated a summed row
+# (the nation's row of the day is touched by every case) would hold its lock until its
+# transaction ends, and every other writer of the country would wait for it. The relay
+# folds these rows into dashboard_rollups every few seconds (shared/rollups/fold.py);
+# readers sum both.
+dashboard_rollup_deltas = Table(
+    "dashboard_rollup_deltas",
+    Base.metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("area", String(5), nullable=False),
+    Column("pillar", String(16), nullable=False),
+    Column("day", Date, nullable=False),
     *(Column(name, Integer, nullable=False, server_default="0") for name in MEASURES),
 )
 

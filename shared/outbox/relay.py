@@ -8,7 +8,8 @@ import contextlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -33,49 +34,153 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-def relay_once(*, uow_factory: UowFactory, app: Celery, batch_size: int) -> int:
+# A round reads at most this many unpublished events; a message carries at most this
+# many events for one consumer (its work must stay well inside the task's time limits).
+DEFAULT_PER_MESSAGE = 50
+# While a consumer's queue has this many messages no worker has taken yet, its events
+# wait in the outbox and go later as one bigger message (see relay_once).
+HOLD_AT = 1
+# How often a round looks again while events are held for a busy consumer.
+HOLD_POLL_SECONDS = 0.01
+
+
+@dataclass(frozen=True, slots=True)
+class Round:
+    """What one round did: events published (marked), messages sent, and whether events
+    of a busy consumer were left to wait."""
+
+    published: int
+    messages: int = 0
+    holding: bool = False
+
+
+def relay_once(
+    *,
+    uow_factory: UowFactory,
+    app: Celery,
+    batch_size: int,
+    per_message: int = DEFAULT_PER_MESSAGE,
+    hold_at: int = HOLD_AT,
+) -> int:
     """Publish one batch of unpublished events; return how many were published."""
-    tried: list[int] = []
-    sent: list[int] = []
-    with uow_factory() as uow:
-        rows = uow.session.execute(
-            select(OutboxEvent.id, OutboxEvent.envelope)
-            .where(OutboxEvent.published_at.is_(None))
-            .order_by(OutboxEvent.id)
-            .limit(batch_size)
-            .with_for_update(skip_locked=True)
-        ).all()
-        try:
-            if rows:
-                with app.producer_or_acquire() as producer:  # one producer for the batch
-                    for row_id, raw in rows:
-                        tried.append(row_id)
-                        envelope = Envelope.model_validate(raw)
-                        with logcontext.correlated(envelope.correlation_id):
-                            count = bus.publish(app, envelope, producer=producer)
-                            log.info(
-                                "published %s %s to %d consumer(s)",
-                                envelope.type,
-                                envelope.id,
-                                count,
-                            )
-                        sent.append(row_id)
-        finally:
-            # Keep what went out even when the broker fails half-way through the batch.
-            if tried:
-                uow.session.execute(
-                    update(OutboxEvent)
-                    .where(OutboxEvent.id.in_(tried))
-                    .values(attempts=OutboxEvent.attempts + 1)
+    return relay_round(
+        uow_factory=uow_factory,
+        app=app,
+        batch_size=batch_size,
+        per_message=per_message,
+        hold_at=hold_at,
+    ).published
+
+
+def relay_round(
+    *,
+    uow_factory: UowFactory,
+    app: Celery,
+    batch_size: int,
+    per_message: int = DEFAULT_PER_MESSAGE,
+    hold_at: int = HOLD_AT,
+) -> Round:
+    """Publish one round of unpublished events, many to a message.
+
+    Batches form by themselves, with no timer: while a batch-taking consumer's queue
+    has `hold_at` messages that no worker has taken (all its workers are busy), its
+    events stay in the outbox; once a worker frees, the next round sends everything
+    that gathered meanwhile as one message (up to `per_message`). At a low rate every
+    worker is free, nothing is held, and each event goes at once, alone."""
+    with app.producer_or_acquire() as producer:  # one producer for the round
+        busy = _busy_queues(producer, hold_at)
+        held_types = sorted(t for t, subs in bus.SUBSCRIPTIONS.items() if busy & _queues(subs))
+        with uow_factory() as uow:
+            unpublished = OutboxEvent.published_at.is_(None)
+            query = select(OutboxEvent.id, OutboxEvent.envelope).where(unpublished)
+            if held_types:
+                query = query.where(OutboxEvent.event_type.not_in(held_types))
+            rows = uow.session.execute(
+                query.order_by(OutboxEvent.id).limit(batch_size).with_for_update(skip_locked=True)
+            ).all()
+            holding = bool(held_types) and (
+                uow.session.scalar(
+                    select(OutboxEvent.id)
+                    .where(unpublished, OutboxEvent.event_type.in_(held_types))
+                    .limit(1)
                 )
-            if sent:
-                uow.session.execute(
-                    update(OutboxEvent)
-                    .where(OutboxEvent.id.in_(sent))
-                    .values(published_at=utcnow())
-                )
-            uow.commit()
-    return len(sent)
+                is not None
+            )
+            envelopes = [(row_id, Envelope.model_validate(raw)) for row_id, raw in rows]
+            sent: list[int] = []
+            messages = 0
+            try:
+                messages = _send(app, producer, envelopes, per_message=per_message, sent=sent)
+            finally:
+                # Keep what went out even when the broker fails half-way through the round.
+                _mark(uow.session, tried=[row_id for row_id, _ in envelopes], sent=sent)
+                uow.commit()
+    return Round(published=len(sent), messages=messages, holding=holding)
+
+
+def _queues(subscribers: tuple[bus.Subscriber, ...]) -> set[str]:
+    return {sub.queue for sub in subscribers if sub.batch_task is not None}
+
+
+def _busy_queues(producer: Any, hold_at: int) -> set[str]:
+    if hold_at <= 0:
+        return set()
+    queues = {q for subs in bus.SUBSCRIPTIONS.values() for q in _queues(subs)}
+    return {queue for queue, count in bus.waiting(producer, queues).items() if count >= hold_at}
+
+
+def _send(
+    app: Celery,
+    producer: Any,
+    envelopes: list[tuple[int, Envelope]],
+    *,
+    per_message: int,
+    sent: list[int],
+) -> int:
+    """Publish the round's events, a message per consumer and up to `per_message` events,
+    in the outbox's order; append to `sent` each row all of whose consumers got it.
+    Return the number of messages."""
+    pending: dict[int, int] = {}  # row -> messages still to send for it
+    groups: dict[bus.Subscriber, list[tuple[int, Envelope]]] = {}
+    for row_id, envelope in envelopes:
+        subscribers = bus.SUBSCRIPTIONS.get(envelope.type, ())
+        pending[row_id] = len(subscribers)
+        if not subscribers:
+            log.info("no consumer for %s %s", envelope.type, envelope.id)
+        for sub in subscribers:
+            groups.setdefault(sub, []).append((row_id, envelope))
+    messages = 0
+    for sub, group in groups.items():
+        chunks = (
+            [group[i : i + per_message] for i in range(0, len(group), per_message)]
+            if sub.batch_task is not None
+            else [[item] for item in group]
+        )
+        for chunk in chunks:
+            if sub.batch_task is not None:
+                bus.publish_batch(app, sub, [env for _, env in chunk], producer=producer)
+            else:
+                bus.publish_to(app, sub, chunk[0][1], producer=producer)
+            messages += 1
+            for row_id, envelope in chunk:
+                pending[row_id] -= 1
+                with logcontext.correlated(envelope.correlation_id):
+                    log.info("published %s %s to %s", envelope.type, envelope.id, sub.consumer)
+    sent.extend(row_id for row_id, left in pending.items() if left == 0)
+    return messages
+
+
+def _mark(session: Any, *, tried: list[int], sent: list[int]) -> None:
+    if tried:
+        session.execute(
+            update(OutboxEvent)
+            .where(OutboxEvent.id.in_(tried))
+            .values(attempts=OutboxEvent.attempts + 1)
+        )
+    if sent:
+        session.execute(
+            update(OutboxEvent).where(OutboxEvent.id.in_(sent)).values(published_at=utcnow())
+        )
 
 
 def republish_stuck_cases(*, uow_factory: UowFactory, older_than: timedelta) -> int:
@@ -161,6 +266,27 @@ def republish_unconsumed_events(*, uow_factory: UowFactory, older_than: timedelt
     return count
 
 
+@dataclass(frozen=True, slots=True)
+class Chore:
+    """Work the relay's loop does every `every` seconds beside the outbox (a failure is
+    logged and tried again at the next time)."""
+
+    name: str
+    every: float
+    run: Callable[[], None]
+
+
+def _do_chores(chores: Sequence[Chore], due: dict[str, float], now: float) -> None:
+    for chore in chores:
+        if now < due.get(chore.name, 0.0):
+            continue
+        due[chore.name] = now + chore.every
+        try:
+            chore.run()
+        except (DBAPIError, OSError) as exc:
+            log.warning("relay chore %r failed: %s: %s", chore.name, type(exc).__name__, exc)
+
+
 class Wakeup:
     """The relay's wait between rounds: until an outbox writer's NOTIFY (PostgreSQL), the
     poll interval, or `stop`, whichever comes first. Elsewhere (SQLite), or while its own
@@ -225,6 +351,9 @@ def run_relay(
     metrics: WorkerMetrics | None = None,
     heartbeat: Callable[[], None] | None = None,
     wakeup: Wakeup | None = None,
+    per_message: int = DEFAULT_PER_MESSAGE,
+    hold_at: int = HOLD_AT,
+    chores: Sequence[Chore] = (),
 ) -> None:
     """Relay loop: drain the outbox, back off while the broker is down, sweep now and then.
     `heartbeat` is called once a round (the liveness probe's evidence, see
@@ -233,11 +362,13 @@ def run_relay(
     and the poll is only the fallback."""
     backoff = poll_seconds
     next_sweep = 0.0
+    due: dict[str, float] = {}
     while not stop.is_set():
         if heartbeat is not None:
             heartbeat()
         try:
             now = time.monotonic()
+            _do_chores(chores, due, now)
             if now >= next_sweep:
                 again = republish_stuck_cases(uow_factory=uow_factory, older_than=reconcile_after)
                 again += republish_unconsumed_events(
@@ -246,13 +377,22 @@ def run_relay(
                 if metrics is not None:
                     metrics.relay_republished.inc(again)
                 next_sweep = now + reconcile_every
-            sent = relay_once(uow_factory=uow_factory, app=app, batch_size=batch_size)
+            done = relay_round(
+                uow_factory=uow_factory,
+                app=app,
+                batch_size=batch_size,
+                per_message=per_message,
+                hold_at=hold_at,
+            )
             backoff = poll_seconds
             if metrics is not None:
-                metrics.relay_published.inc(sent)
-            if sent:
-                log.info("relayed %d event(s)", sent)
-            if sent == batch_size:
+                metrics.relay_published.inc(done.published)
+            if done.published:
+                log.info("relayed %d event(s) in %d message(s)", done.published, done.messages)
+            if done.published == batch_size:
+                continue
+            if done.holding:  # a busy consumer's events wait: look again soon
+                stop.wait(HOLD_POLL_SECONDS)
                 continue
             listening = wakeup is not None and wakeup.listening
             wait = max(poll_seconds, LISTENING_POLL_SECONDS) if listening else poll_seconds

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,9 +15,6 @@ from sqlalchemy.orm import Session
 from shared.events import Envelope, Event
 from shared.models import OutboxEvent, ProcessedEvent
 from shared.models.base import utcnow
-
-if TYPE_CHECKING:
-    pass
 
 log = logging.getLogger(__name__)
 
@@ -66,14 +62,26 @@ def claim(session: Session, *, consumer: str, event_id: uuid.UUID) -> bool:
 
     Returns False when it was handled before: the caller must then do nothing.
     """
-    values = {"consumer": consumer, "event_id": event_id, "processed_at": utcnow()}
+    return event_id in claim_many(session, consumer=consumer, event_ids=[event_id])
+
+
+def claim_many(session: Session, *, consumer: str, event_ids: list[uuid.UUID]) -> set[uuid.UUID]:
+    """Record in one statement that `consumer` handles these events in this transaction;
+    return those not handled before (the caller handles only them)."""
+    if not event_ids:
+        return set()
+    now = utcnow()
+    rows = [
+        {"consumer": consumer, "event_id": event_id, "processed_at": now}
+        for event_id in dict.fromkeys(event_ids)
+    ]
     dialect = session.get_bind().dialect.name
     insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
     stmt = (
         insert(ProcessedEvent)
-        .values(**values)
+        .values(rows)
         .on_conflict_do_nothing()
         .returning(ProcessedEvent.event_id)
     )
     # RETURNING, not rowcount: through the ORM, rowcount of this insert is not reliable.
-    return session.execute(stmt).first() is not None
+    return set(session.scalars(stmt))

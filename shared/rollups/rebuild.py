@@ -9,7 +9,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from shared.models import ReferenceVersion, dashboard_rollups
-from shared.rollups.statements import Dialect, rebuild
+from shared.rollups.statements import Dialect, fold, rebuild
 
 # reference_versions holds when the rollups were last rebuilt (shown on the dashboard).
 REBUILT = "dashboard_rollups"
@@ -33,6 +33,14 @@ def rebuild_rollups(session: Session, *, now: datetime) -> int:
     mark.loaded_at = now
     mark.row_count = rows
     return rows
+
+
+def fold_rollups(session: Session) -> None:
+    """Fold the triggers' appended deltas into the summed rows, in the caller's
+    transaction (the relay does it every few seconds; readers sum both meanwhile)."""
+    postgres = session.get_bind().dialect.name == "postgresql"
+    for statement in fold(Dialect(postgres=postgres)):
+        session.execute(text(statement))
 
 
 def last_rebuilt(session: Session) -> datetime | None:

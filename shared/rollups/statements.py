@@ -172,13 +172,34 @@ def summed(events: list[str], *, sign: int, pillars: bool) -> str:
     )
 
 
-def insert(select: str, *, upsert: bool) -> str:
+def insert(select: str, *, delta: bool) -> str:
+    """Into dashboard_rollup_deltas (a trigger's change: appended, no row locked for
+    others), or into dashboard_rollups (the rebuild, the fold's sums)."""
     columns = ", ".join(("area", "pillar", "day", *MEASURES))
-    found = f"INSERT INTO dashboard_rollups ({columns}) {select}"
-    if upsert:
-        sets = ", ".join(f"{m} = dashboard_rollups.{m} + excluded.{m}" for m in MEASURES)
-        found += f" ON CONFLICT (area, pillar, day) DO UPDATE SET {sets}"
-    return found
+    table = "dashboard_rollup_deltas" if delta else "dashboard_rollups"
+    return f"INSERT INTO {table} ({columns}) {select}"
+
+
+def fold(d: Dialect) -> list[str]:
+    """Move the deltas into dashboard_rollups, summed. On PostgreSQL one statement takes
+    exactly the rows it deletes (rows committed meanwhile wait for the next fold); SQLite
+    has one writer at a time, so the two statements of its transaction see the same rows.
+    """
+    sums = ", ".join(f"sum({m})" for m in MEASURES)
+    columns = ", ".join(("area", "pillar", "day", *MEASURES))
+    sets = ", ".join(f"{m} = dashboard_rollups.{m} + excluded.{m}" for m in MEASURES)
+    upsert = f" ON CONFLICT (area, pillar, day) DO UPDATE SET {sets}"
+    if d.postgres:
+        return [
+            f"WITH moved AS (DELETE FROM dashboard_rollup_deltas RETURNING {columns})"
+            f" INSERT INTO dashboard_rollups ({columns})"
+            f" SELECT area, pillar, day, {sums} FROM moved GROUP BY area, pillar, day{upsert}"
+        ]
+    return [
+        f"INSERT INTO dashboard_rollups ({columns}) SELECT area, pillar, day, {sums}"
+        f" FROM dashboard_rollup_deltas WHERE 1 = 1 GROUP BY area, pillar, day{upsert}",
+        "DELETE FROM dashboard_rollup_deltas",
+    ]
 
 
 def case_ends(d: Dialect, where: str) -> str:
@@ -198,10 +219,10 @@ def refresh_case(d: Dialect, case_id: str) -> list[str]:
     """Take back what a case's ends contributed, compute them again, add them again."""
     where = f"h.case_id = {case_id}"
     return [
-        insert(summed(end_events(d, where), sign=-1, pillars=False), upsert=True),
+        insert(summed(end_events(d, where), sign=-1, pillars=False), delta=True),
         f"DELETE FROM dashboard_case_ends WHERE case_id = {case_id}",
         case_ends(d, f"r.case_id = {case_id}"),
-        insert(summed(end_events(d, where), sign=1, pillars=False), upsert=True),
+        insert(summed(end_events(d, where), sign=1, pillars=False), delta=True),
     ]
 
 
@@ -218,7 +239,8 @@ def rebuild(d: Dialect) -> list[str]:
     )
     return [
         "DELETE FROM dashboard_rollups",
+        "DELETE FROM dashboard_rollup_deltas",
         "DELETE FROM dashboard_case_ends",
         case_ends(d, "1 = 1"),
-        insert(merged, upsert=False),
+        insert(merged, delta=False),
     ]

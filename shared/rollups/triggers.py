@@ -20,6 +20,7 @@ from shared.rollups.statements import (
 )
 
 PG = Dialect(postgres=True)
+CASE_LOCK = 28  # the advisory lock space of the case refresh (issue 28)
 SQLITE = Dialect(postgres=False)
 
 
@@ -29,11 +30,11 @@ def _changed(columns: tuple[str, ...], *, postgres: bool) -> str:
 
 
 def _task_bump(d: Dialect, row: str, sign: int) -> str:
-    return insert(summed(task_events(d, row), sign=sign, pillars=True), upsert=True)
+    return insert(summed(task_events(d, row), sign=sign, pillars=True), delta=True)
 
 
 def _case_bump(d: Dialect, row: str, sign: int) -> str:
-    return insert(summed(case_events(d, row), sign=sign, pillars=False), upsert=True)
+    return insert(summed(case_events(d, row), sign=sign, pillars=False), delta=True)
 
 
 def postgres() -> list[str]:
@@ -73,6 +74,9 @@ $$"""
         f"""
 CREATE FUNCTION dashboard_refresh_case(p_case uuid) RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
+    -- One transaction at a time recounts a case's ends: a second (a task of the same
+    -- case changed meanwhile) would not see the first's rows and insert them again.
+    PERFORM pg_advisory_xact_lock({CASE_LOCK}, hashtext(p_case::text));
     {refresh};
 END
 $$""",

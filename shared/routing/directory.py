@@ -94,8 +94,17 @@ class StaticDirectory:
 class LiveDirectory:
     """A snapshot whose candidates carry their current load, read in the caller's session."""
 
-    def __init__(self, snapshot: Snapshot, session: Session, *, today: date) -> None:
+    def __init__(
+        self,
+        snapshot: Snapshot,
+        session: Session,
+        *,
+        today: date,
+        stamps: Mapping[uuid.UUID, datetime] | None = None,
+    ) -> None:
+        """`stamps`: last assignments made in this transaction and not written yet."""
         self._snapshot, self._session, self._today = snapshot, session, today
+        self._stamps = stamps or {}
 
     def candidates(self, pillar: str, area_codes: Sequence[str]) -> list[Candidate]:
         entries = self._snapshot.entries(pillar, area_codes)
@@ -120,6 +129,7 @@ class LiveDirectory:
         out = []
         for e in entries:
             open_load, last = live.get(e.id, (0, None))
+            last = self._stamps.get(e.id, last)
             out.append(e.candidate(today=self._today, open_load=open_load, last=last))
         return out
 

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select, union_all
 from sqlalchemy.orm import Session
 
 from services.intake.dashboard import facts, measures
@@ -26,7 +26,12 @@ from services.intake.dashboard.measures import Bucket, Period
 from services.intake.dashboard.sql import Filters, tune
 from shared.domain import histogram
 from shared.domain.lifecycle import Reason
-from shared.models.rollup import ACCEPT_BINS, RESOLVE_BINS, dashboard_rollups
+from shared.models.rollup import (
+    ACCEPT_BINS,
+    RESOLVE_BINS,
+    dashboard_rollup_deltas,
+    dashboard_rollups,
+)
 
 EXACT_UP_TO = 2_000
 ALL = "*"
@@ -45,14 +50,21 @@ def _days(
     session: Session, *, area: str, pillars: Sequence[str] | None, first: date, last: date,
     columns: Iterable[str],
 ) -> list[Any]:  # fmt: skip
-    """(day, pillar, *columns) rows of the area; `pillars` None: every pillar's own."""
-    t = dashboard_rollups
-    chosen = [t.c[name] for name in columns]
-    query = select(t.c.day, t.c.pillar, *chosen).where(
-        t.c.area == area, t.c.day >= first, t.c.day <= last
-    )
-    query = query.where(t.c.pillar.in_(pillars) if pillars else t.c.pillar != ALL)
-    return list(session.execute(query))
+    """(day, pillar, *columns) rows of the area; `pillars` None: every pillar's own. The
+    summed rows and the deltas the relay has not folded yet, added up."""
+    columns = list(columns)
+    parts = []
+    for t in (dashboard_rollups, dashboard_rollup_deltas):
+        part = select(t.c.day, t.c.pillar, *(t.c[name] for name in columns)).where(
+            t.c.area == area, t.c.day >= first, t.c.day <= last
+        )
+        parts.append(part.where(t.c.pillar.in_(pillars) if pillars else t.c.pillar != ALL))
+    both = union_all(*parts).subquery()
+    query = select(both.c.day, both.c.pillar, *(func.sum(both.c[n]) for n in columns))
+    return [
+        (day, pillar, *(int(v or 0) for v in values))
+        for day, pillar, *values in session.execute(query.group_by(both.c.day, both.c.pillar))
+    ]
 
 
 def _sums(

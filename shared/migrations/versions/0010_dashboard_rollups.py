@@ -9,7 +9,9 @@ accepted, declined, late, the durations' percentiles) read every task of the per
 dashboard_rollups holds them summed per WIB day, area (nation, province, kab/kota) and
 pillar (all, each), with the durations as log-spaced histograms; dashboard_case_ends
 holds per case and pillar what decides when the case closed. Triggers on cases and
-referrals keep both in the transaction of every change (shared/rollups/triggers.py);
+referrals keep both in the transaction of every change (shared/rollups/triggers.py), the
+sums by appending to dashboard_rollup_deltas (no writer waits for another on a summed
+row), which the relay folds into dashboard_rollups every few seconds;
 the tables are filled from the facts here and by `sekber rebuild-rollups`.
 
 The SQL comes from shared/rollups (one definition for the triggers and the rebuild): a
@@ -43,6 +45,16 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("area", "pillar", "day", name=op.f("pk_dashboard_rollups")),
     )
     op.create_table(
+        "dashboard_rollup_deltas",
+        sa.Column("id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=False,
+                  autoincrement=True),
+        sa.Column("area", sa.String(length=5), nullable=False),
+        sa.Column("pillar", sa.String(length=16), nullable=False),
+        sa.Column("day", sa.Date(), nullable=False),
+        *(sa.Column(name, sa.Integer(), nullable=False, server_default="0") for name in MEASURES),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_dashboard_rollup_deltas")),
+    )  # fmt: skip
+    op.create_table(
         "dashboard_case_ends",
         sa.Column("case_id", sa.Uuid(), nullable=False),
         sa.Column("pillar", sa.String(length=16), nullable=False),
@@ -66,4 +78,5 @@ def downgrade() -> None:
         op.execute(statement)
     op.execute("DELETE FROM reference_versions WHERE name = 'dashboard_rollups'")
     op.drop_table("dashboard_case_ends")
+    op.drop_table("dashboard_rollup_deltas")
     op.drop_table("dashboard_rollups")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import threading
 import time
 import uuid
@@ -37,9 +39,16 @@ def unpublished(uow_factory: UowFactory) -> list[uuid.UUID]:
 def drain(uow_factory: UowFactory, settings: Settings) -> int:
     app = bus.make_celery(settings, name="test-relay")
     total = 0
-    while sent := outbox.relay_once(uow_factory=uow_factory, app=app, batch_size=50):
+    while sent := outbox.relay_once(uow_factory=uow_factory, app=app, batch_size=50, hold_at=0):
         total += sent
     return total
+
+
+def _events_in(message: bytes) -> tuple[str, list[dict[str, object]]]:
+    """The task name and the events of a Celery message as it lies in Redis."""
+    raw = json.loads(message)
+    args = json.loads(base64.b64decode(raw["body"]))[0]
+    return raw["headers"]["task"], args[0]
 
 
 def test_the_relay_publishes_each_event_to_its_subscribers_queue(
@@ -55,7 +64,40 @@ def test_the_relay_publishes_each_event_to_its_subscribers_queue(
     assert unpublished(uow_factory) == []
     assert client.llen(queue) == 1
     message = client.lpop(queue)
-    assert message is not None and str(case_id).encode() in message
+    assert message is not None
+    task, events = _events_in(message)
+    assert task == bus.TASK_ROUTING_BATCH
+    assert [(e["type"], e["payload"]) for e in events] == [
+        ("CaseReceived", {"case_id": str(case_id)})
+    ]
+    client.delete(*client.keys(f"{alone.broker_key_prefix}*"))
+
+
+def test_events_for_a_busy_consumer_wait_and_then_go_together_in_order(
+    uow_factory: UowFactory, settings: Settings, redis_url: str
+) -> None:
+    """While a message waits untaken in the routing queue, new events stay in the outbox;
+    once a worker took it, the next round sends all of them in one message, in order."""
+    drain(uow_factory, settings)
+    alone = settings.model_copy(update={"broker_key_prefix": f"outbox-{uuid.uuid4().hex}:"})
+    app = bus.make_celery(alone, name="test-relay-hold")
+    client = redis.Redis.from_url(redis_url)
+    queue = alone.broker_key_prefix + bus.QUEUE_ROUTING
+    first = submit(uow_factory, category="FM", village="51.03.01.1004")
+    assert outbox.relay_once(uow_factory=uow_factory, app=app, batch_size=50) == 1
+    later = [submit(uow_factory, category="FM", village="51.03.01.1004") for _ in range(3)]
+    held = outbox.relay_round(uow_factory=uow_factory, app=app, batch_size=50)
+    assert (held.published, held.holding) == (0, True)
+    assert len(unpublished(uow_factory)) == 3
+    message = client.rpop(queue)  # a worker takes the first message
+    assert message is not None and _events_in(message)[1][0]["payload"] == {"case_id": str(first)}
+    done = outbox.relay_round(uow_factory=uow_factory, app=app, batch_size=50, per_message=2)
+    assert (done.published, done.messages, done.holding) == (3, 2, False)
+    sent = [_events_in(m) for m in reversed(client.lrange(queue, 0, -1))]  # oldest first
+    assert [len(events) for _, events in sent] == [2, 1]
+    assert [e["payload"] for _, events in sent for e in events] == [
+        {"case_id": str(case_id)} for case_id in later
+    ]
     client.delete(*client.keys(f"{alone.broker_key_prefix}*"))
 
 

@@ -23,7 +23,15 @@ from services.intake.dashboard.measures import Bucket, Period
 from services.intake.dashboard.sql import Filters
 from shared.config import get_settings
 from shared.db import UowFactory
-from shared.models import Case, Referral, Region, dashboard_case_ends, dashboard_rollups
+from shared.models import (
+    Case,
+    Referral,
+    Region,
+    dashboard_case_ends,
+    dashboard_rollup_deltas,
+    dashboard_rollups,
+)
+from shared.rollups.rebuild import fold_rollups
 
 T0 = datetime(2026, 10, 5, 2, 0, tzinfo=UTC)  # Monday 09:00 WIB
 NOW = datetime(2026, 10, 14, 6, 0, tzinfo=UTC)  # Wednesday 13:00 WIB
@@ -195,6 +203,10 @@ def test_the_rebuild_command_yields_what_the_triggers_kept(
     uow_factory: UowFactory, changed: None, database_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     with uow_factory() as uow:
+        assert uow.session.scalar(select(func.count()).select_from(dashboard_rollup_deltas))
+        fold_rollups(uow.session)  # what the relay does every few seconds
+        uow.commit()
+        assert not uow.session.scalar(select(func.count()).select_from(dashboard_rollup_deltas))
         kept = (_rollups(uow.session), _ends(uow.session))
     monkeypatch.setenv("SEKBER_DATABASE_URL", database_url)
     get_settings.cache_clear()

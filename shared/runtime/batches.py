@@ -1,0 +1,88 @@
+"""A batch of events handled as one unit of work, split when it fails, so that one event
+that cannot be handled (a poisoned event) does not hold back the others.
+
+The unit of work is all or nothing (one transaction), so a failed attempt changed
+nothing and its halves can be tried on their own: a batch of n with one poisoned event
+costs about 2 log2(n) extra attempts, and every other event passes, in its order. A
+transient error (the database or the broker went away) is not split: it is raised, and
+the caller's retry runs the whole batch again, where each event's claim keeps what
+committed from running twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from pydantic import ValidationError
+
+from shared.events import Envelope
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+def parse_batch(raw: Sequence[Any], *, consumer: str) -> list[Envelope]:
+    """The envelopes of a batch message, in order; an entry that is no envelope is logged
+    and left out (it would fail every time)."""
+    parsed: list[Envelope] = []
+    for entry in raw:
+        try:
+            parsed.append(Envelope.model_validate(entry))
+        except ValidationError as exc:
+            log.error("%s drops a batch entry that is no event: %s", consumer, exc)
+    log.info(
+        "%s takes %d event(s): %s",
+        consumer,
+        len(parsed),
+        " ".join(f"{envelope.type}:{envelope.id}" for envelope in parsed),
+    )
+    return parsed
+
+
+@dataclass(frozen=True, slots=True)
+class Poisoned(Generic[T]):
+    """An item that failed on its own, with what it raised."""
+
+    item: T
+    error: Exception
+
+
+def run_split(
+    items: Sequence[T],
+    work: Callable[[Sequence[T]], None],
+    *,
+    transient: tuple[type[Exception], ...],
+) -> list[Poisoned[T]]:
+    """Run `work(items)`; when it raises (other than `transient`), run each half on its
+    own, down to single items. Returns the items that failed alone, in order."""
+    if not items:
+        return []
+    try:
+        work(items)
+        return []
+    except transient:
+        raise
+    except Exception as exc:
+        if len(items) == 1:
+            return [Poisoned(items[0], exc)]
+    middle = len(items) // 2
+    return run_split(items[:middle], work, transient=transient) + run_split(
+        items[middle:], work, transient=transient
+    )
+
+
+class PoisonedEvents(Exception):
+    """Some events of a batch could not be handled; the others were. The message is
+    finished as failed (logged, not retried); the reconciliation sweep offers the
+    poisoned events again later, a bounded number of times."""
+
+    def __init__(self, poisoned: Sequence[Poisoned[Any]]) -> None:
+        self.poisoned = list(poisoned)
+        first = self.poisoned[0].error if self.poisoned else None
+        super().__init__(
+            f"{len(self.poisoned)} event(s) of the batch failed; first: "
+            f"{type(first).__name__}: {first}"
+        )
