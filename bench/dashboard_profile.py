@@ -35,7 +35,8 @@ from shared.db import read_only, uow_factory_for
 RESULTS = Path(__file__).resolve().parent / "results" / "dashboard_profile.txt"
 SETTINGS = ("server_version", "shared_buffers", "work_mem", "effective_cache_size",
             "random_page_cost", "jit", "max_parallel_workers_per_gather")  # fmt: skip
-TABLES = ("cases", "referrals", "notifications", "coordinators")
+TABLES = ("cases", "referrals", "notifications", "coordinators", "dashboard_rollups",
+          "dashboard_rollup_deltas", "dashboard_case_ends")  # fmt: skip
 
 
 def server_facts(factory: Any) -> list[str]:

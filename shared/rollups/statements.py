@@ -16,6 +16,7 @@ task's twice (all pillars "*", its pillar).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from shared.domain import histogram
 from shared.domain.lifecycle import OPEN, Reason, State
@@ -56,10 +57,14 @@ class Dialect:
 
 
 def _event(d: Dialect, *, src: str, day: str, village: str, pillar: str,
-           values: dict[str, str], where: str, source: str = "") -> str:  # fmt: skip
-    """One kind of contribution as a SELECT of (day, kab/kota, pillar, counts, bins)."""
+           values: dict[str, str], where: str, source: str = "", sign: int = 1) -> str:  # fmt: skip
+    """One kind of contribution as a SELECT of (day, kab/kota, pillar, counts, bins);
+    `sign` -1 takes it back (a bin's count is weighed by its event's count)."""
     columns = [f"{d.day(day)} AS day", f"substr({village}, 1, 5) AS kab", f"{pillar} AS pillar"]
-    columns += [f"{values.get(name, '0')} AS {name}" for name in COUNTS]
+    columns += [
+        f"{sign} * ({values[name]}) AS {name}" if name in values else f"0 AS {name}"
+        for name in COUNTS
+    ]
     columns += [
         f"{values.get(name, 'CAST(NULL AS integer)')} AS {name}" for name in ("abin", "rbin")
     ]
@@ -67,7 +72,7 @@ def _event(d: Dialect, *, src: str, day: str, village: str, pillar: str,
     return found.replace("{r}", src)
 
 
-def task_events(d: Dialect, src: str, source: str = "") -> list[str]:
+def task_events(d: Dialect, src: str, source: str = "", sign: int = 1) -> list[str]:
     """What a task contributes; `src` names the row (NEW, OLD, or an alias of `source`)."""
     declined = (
         f"({{r}}.status = '{State.REJECTED.value}' OR ({{r}}.status = "
@@ -85,8 +90,8 @@ def task_events(d: Dialect, src: str, source: str = "") -> list[str]:
     )
     completed = f"{{r}}.status = '{State.COMPLETED.value}'"
     to_resolve = d.seconds("{r}.closed_at", "{r}.case_received_at")
-    common = {"src": src, "source": source, "village": "{r}.case_village_code",
-              "pillar": "{r}.pillar_code"}  # fmt: skip
+    common: dict[str, Any] = {"src": src, "source": source, "village": "{r}.case_village_code",
+                              "pillar": "{r}.pillar_code", "sign": sign}  # fmt: skip
     found = [
         _event(d, day="{r}.created_at", values={"opened": "1"}, where="1 = 1", **common),
         _event(
@@ -120,11 +125,11 @@ def task_events(d: Dialect, src: str, source: str = "") -> list[str]:
     return found
 
 
-def case_events(d: Dialect, src: str, source: str = "") -> list[str]:
+def case_events(d: Dialect, src: str, source: str = "", sign: int = 1) -> list[str]:
     """What a case contributes: received, in the rows of all pillars."""
     return [
         _event(d, src=src, source=source, day="{r}.created_at", village="{r}.village_code",
-               pillar="'*'", values={"received": "1"}, where="1 = 1")
+               pillar="'*'", values={"received": "1"}, where="1 = 1", sign=sign)
     ]  # fmt: skip
 
 
@@ -135,7 +140,7 @@ def end_events(d: Dialect, where: str) -> list[str]:
         " FROM dashboard_case_ends h JOIN dashboard_case_ends s ON s.case_id = h.case_id"
         " AND s.pillar = '*'"
     )
-    common = {"src": "h", "village": "h.village_code", "pillar": "h.pillar"}
+    common: dict[str, Any] = {"src": "h", "village": "h.village_code", "pillar": "h.pillar"}
     return [
         _event(d, source=ends, day="h.received_at", values={"received": "1"},
                where=f"h.pillar <> '*' AND {where}", **common),
@@ -146,9 +151,11 @@ def end_events(d: Dialect, where: str) -> list[str]:
     ]  # fmt: skip
 
 
-def summed(events: list[str], *, sign: int, pillars: bool) -> str:
+def summed(events: list[str], *, sign: int, pillars: bool, changed: bool = False) -> str:
     """The events summed per (area, pillar, day): each counted for the nation, its
-    province and its kab/kota, and (`pillars`) for all pillars as well as its own."""
+    province and its kab/kota, and (`pillars`) for all pillars as well as its own.
+    `changed`: only the rows with a count other than 0 (a row's old contribution taken
+    back and its new one added cancel where they are the same)."""
     counts = ", ".join(f"sum({name}) AS {name}" for name in COUNTS)
     base = (
         f"SELECT day, kab, pillar, abin, rbin, {counts} FROM ({' UNION ALL '.join(events)}) e"
@@ -166,10 +173,13 @@ def summed(events: list[str], *, sign: int, pillars: bool) -> str:
             f"{sign} * sum(CASE WHEN b.{column} = {i} THEN b.{weight} ELSE 0 END) AS {name}"
             for i, name in enumerate(names)
         ]
-    return (
+    found = (
         f"SELECT {area} AS area, {pillar} AS pillar, b.day AS day, {', '.join(sums)}"
         f" FROM ({base}) b{cube} WHERE 1 = 1 GROUP BY 1, 2, 3"
     )
+    if changed:
+        found = f"SELECT * FROM ({found}) z WHERE {' OR '.join(f'z.{m} <> 0' for m in MEASURES)}"
+    return found
 
 
 def insert(select: str, *, delta: bool) -> str:

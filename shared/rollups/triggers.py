@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from shared.rollups.statements import (
     CASE_COLUMNS,
+    OPEN_LIST,
     TASK_COLUMNS,
     Dialect,
     case_events,
@@ -29,12 +30,29 @@ def _changed(columns: tuple[str, ...], *, postgres: bool) -> str:
     return " OR ".join(f"OLD.{c} {differs} NEW.{c}" for c in columns)
 
 
-def _task_bump(d: Dialect, row: str, sign: int) -> str:
-    return insert(summed(task_events(d, row), sign=sign, pillars=True), delta=True)
+def _task_bump(d: Dialect, *, old: bool, new: bool) -> str:
+    """The deltas of a task's change: its old contribution taken back and its new one
+    added, in one statement, so that what did not change cancels and is not written."""
+    events = [*(task_events(d, "OLD", sign=-1) if old else []),
+              *(task_events(d, "NEW") if new else [])]  # fmt: skip
+    return insert(summed(events, sign=1, pillars=True, changed=old and new), delta=True)
 
 
-def _case_bump(d: Dialect, row: str, sign: int) -> str:
-    return insert(summed(case_events(d, row), sign=sign, pillars=False), delta=True)
+def _case_bump(d: Dialect, *, old: bool, new: bool) -> str:
+    events = [*(case_events(d, "OLD", sign=-1) if old else []),
+              *(case_events(d, "NEW") if new else [])]  # fmt: skip
+    return insert(summed(events, sign=1, pillars=False, changed=old and new), delta=True)
+
+
+def _ends_moved(postgres: bool) -> str:
+    """Whether a task's update can change its case's ends: another case or pillar, its
+    end, or its being open."""
+    differs = "IS DISTINCT FROM" if postgres else "IS NOT"
+    was, now = (f"{row}.status IN ({OPEN_LIST})" for row in ("OLD", "NEW"))
+    return (
+        f"OLD.case_id {differs} NEW.case_id OR OLD.pillar_code {differs} NEW.pillar_code"
+        f" OR OLD.closed_at {differs} NEW.closed_at OR ({was}) <> ({now})"
+    )
 
 
 def postgres() -> list[str]:
@@ -42,15 +60,20 @@ def postgres() -> list[str]:
     task_fn = f"""
 CREATE FUNCTION dashboard_task_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        {_task_bump(PG, "OLD", -1)};
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        {_task_bump(PG, "NEW", 1)};
+    IF TG_OP = 'INSERT' THEN
+        {_task_bump(PG, old=False, new=True)};
         PERFORM dashboard_refresh_case(NEW.case_id);
-    END IF;
-    IF TG_OP = 'DELETE' OR (TG_OP = 'UPDATE' AND OLD.case_id <> NEW.case_id) THEN
+    ELSIF TG_OP = 'DELETE' THEN
+        {_task_bump(PG, old=True, new=False)};
         PERFORM dashboard_refresh_case(OLD.case_id);
+    ELSE
+        {_task_bump(PG, old=True, new=True)};
+        IF {_ends_moved(True)} THEN
+            PERFORM dashboard_refresh_case(NEW.case_id);
+            IF OLD.case_id <> NEW.case_id THEN
+                PERFORM dashboard_refresh_case(OLD.case_id);
+            END IF;
+        END IF;
     END IF;
     RETURN NULL;
 END
@@ -58,13 +81,12 @@ $$"""
     case_fn = f"""
 CREATE FUNCTION dashboard_case_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        {_case_bump(PG, "OLD", -1)};
-    END IF;
-    IF TG_OP <> 'DELETE' THEN
-        {_case_bump(PG, "NEW", 1)};
-    END IF;
-    IF TG_OP = 'UPDATE' THEN
+    IF TG_OP = 'INSERT' THEN
+        {_case_bump(PG, old=False, new=True)};
+    ELSIF TG_OP = 'DELETE' THEN
+        {_case_bump(PG, old=True, new=False)};
+    ELSE
+        {_case_bump(PG, old=True, new=True)};
         PERFORM dashboard_refresh_case(NEW.id);
     END IF;
     RETURN NULL;
@@ -121,31 +143,36 @@ def create_sqlite() -> list[str]:
     return [
         _sqlite_trigger(
             "dashboard_task_inserted", "AFTER INSERT", "referrals",
-            [_task_bump(d, "NEW", 1), *refresh_case(d, "NEW.case_id")],
+            [_task_bump(d, old=False, new=True), *refresh_case(d, "NEW.case_id")],
         ).format(""),
         _sqlite_trigger(
             "dashboard_task_updated", "AFTER UPDATE", "referrals",
-            [_task_bump(d, "OLD", -1), _task_bump(d, "NEW", 1),
-             *refresh_case(d, "OLD.case_id"), *refresh_case(d, "NEW.case_id")],
+            [_task_bump(d, old=True, new=True)],
         ).format(f" WHEN {task_update}"),
         _sqlite_trigger(
+            "dashboard_task_ends_moved", "AFTER UPDATE", "referrals",
+            [*refresh_case(d, "OLD.case_id"), *refresh_case(d, "NEW.case_id")],
+        ).format(f" WHEN {_ends_moved(False)}"),
+        _sqlite_trigger(
             "dashboard_task_deleted", "AFTER DELETE", "referrals",
-            [_task_bump(d, "OLD", -1), *refresh_case(d, "OLD.case_id")],
+            [_task_bump(d, old=True, new=False), *refresh_case(d, "OLD.case_id")],
         ).format(""),
         _sqlite_trigger(
-            "dashboard_case_inserted", "AFTER INSERT", "cases", [_case_bump(d, "NEW", 1)]
+            "dashboard_case_inserted", "AFTER INSERT", "cases",
+            [_case_bump(d, old=False, new=True)],
         ).format(""),
         _sqlite_trigger(
             "dashboard_case_updated", "AFTER UPDATE", "cases",
-            [_case_bump(d, "OLD", -1), _case_bump(d, "NEW", 1), *refresh_case(d, "NEW.id")],
+            [_case_bump(d, old=True, new=True), *refresh_case(d, "NEW.id")],
         ).format(f" WHEN {case_update}"),
         _sqlite_trigger(
-            "dashboard_case_deleted", "AFTER DELETE", "cases", [_case_bump(d, "OLD", -1)]
+            "dashboard_case_deleted", "AFTER DELETE", "cases",
+            [_case_bump(d, old=True, new=False)],
         ).format(""),
     ]  # fmt: skip
 
 
 def drop_sqlite() -> list[str]:
-    names = ("task_inserted", "task_updated", "task_deleted", "case_inserted", "case_updated",
-             "case_deleted")  # fmt: skip
+    names = ("task_inserted", "task_updated", "task_ends_moved", "task_deleted",
+             "case_inserted", "case_updated", "case_deleted")  # fmt: skip
     return [f"DROP TRIGGER IF EXISTS dashboard_{name}" for name in names]
