@@ -46,10 +46,10 @@ DASHBOARD_TEXT: dict[str, tuple[str, str]] = {
     ),
     "dash.rebuilt": ("Terakhir dihitung ulang dari data", "Last recomputed from the records"),
     "dash.approx": (
-        "Median dan P90 dibaca dari histogram (selisih paling banyak ±9 %) bila periode "
-        "memuat lebih dari 2.000 durasi.",
-        "Medians and P90s are read from histograms (off by at most ±9 %) when the period "
-        "holds more than 2,000 durations.",
+        "Bila periode memuat lebih dari 2.000 durasi, median dan P90 dibaca dari histogram: "
+        "selisihnya biasanya beberapa persen, paling banyak satu kelas (19 %).",
+        "When the period holds more than 2,000 durations, medians and P90s are read from "
+        "histograms: usually a few per cent off, at most one bin (19 %).",
     ),
     "dash.date_format": ("HH-BB-TTTT", "DD-MM-YYYY"),
     "dash.date_hint": ("HH-BB-TTTT, mis. 05-12-2026", "DD-MM-YYYY, e.g. 05-12-2026"),
