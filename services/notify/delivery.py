@@ -78,8 +78,7 @@ def deliver(
     def rows() -> Iterator[Leased]:
         for position, notification_id in enumerate(notification_ids):
             if _spent(started, budget_seconds):
-                left = len(notification_ids) - position
-                log.info("delivery budget spent; %d row(s) left for the next sweep", left)
+                _send_on(delivery, notification_ids[position:])
                 return
             leased = _lease(delivery.uow_factory, notification_id, delivery.lease, now or utcnow())
             if leased is not None:
@@ -99,14 +98,22 @@ def send_leased(
     def rows() -> Iterator[Leased]:
         for position, row in enumerate(leased):
             if _spent(started, budget_seconds):
-                _hand_back(delivery.uow_factory, [left.note.id for left in leased[position:]])
-                log.info(
-                    "delivery budget spent; %d row(s) left for the sweep", len(leased) - position
-                )
+                left = [rest.note.id for rest in leased[position:]]
+                _hand_back(delivery.uow_factory, left)
+                _send_on(delivery, left)
                 return
             yield row
 
     _send_all(delivery, rows(), in_task=True)
+
+
+def _send_on(delivery: DeliveryContext, left: list[uuid.UUID]) -> None:
+    """Rows a spent budget left (due now): to `delivery.later`, else to the sweep."""
+    if delivery.later is None:
+        log.info("delivery budget spent; %d row(s) left for the sweep", len(left))
+        return
+    log.info("delivery budget spent; %d row(s) sent on in a message of their own", len(left))
+    delivery.later(left)
 
 
 def _hand_back(uow_factory: UowFactory, ids: list[uuid.UUID]) -> None:

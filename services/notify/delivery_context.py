@@ -3,6 +3,7 @@ and passed whole, instead of the same keywords spelled out at every call."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -26,7 +27,9 @@ class DeliveryContext:
     coordinator to answer a task carries signed accept and decline links; `inbox` pushes
     in-app entries live; `clock` is the time notifications are recorded at; with
     `budget_seconds`, one event's delivery (and each periodic run) stops taking rows once
-    that much time has gone."""
+    that much time has gone, and `later` is given the rows left (the task sends them on
+    in a message of their own; without it, or if that message is lost, the sweep sends
+    them)."""
 
     uow_factory: UowFactory
     channels: dict[str, Channel]
@@ -37,3 +40,4 @@ class DeliveryContext:
     inbox: InboxPublisher | None = None
     clock: Callable[[], datetime] = utcnow
     budget_seconds: float | None = None
+    later: Callable[[list[uuid.UUID]], None] | None = None

@@ -47,7 +47,7 @@ from shared.notifications import preferences
 from shared.notifications.inbox_feed import InboxItem
 from shared.outbox.store import claim_many
 from shared.runtime import logcontext
-from shared.runtime.batches import PoisonedEvents, run_split
+from shared.runtime.batches import Poisoned, PoisonedEvents, run_split
 
 __all__ = ["CONSUMER", "DeliveryFailed", "deliver", "handle", "handle_batch", "record"]
 
@@ -93,8 +93,13 @@ def handle_batch(*, envelopes: list[Envelope], delivery: DeliveryContext) -> Non
     the whole batch was tried, and the task's retry sends what is left."""
     replays: list[uuid.UUID] = []
     others: list[Envelope] = []
+    poisoned: list[Poisoned[Envelope]] = []
     for envelope in envelopes:
-        event = envelope.event()
+        try:
+            event = envelope.event()
+        except ValueError as exc:  # an unknown type, a payload that is not the type's
+            poisoned.append(Poisoned(envelope, exc))
+            continue
         if isinstance(event, NotificationReplayRequested):
             replays.append(event.notification_id)
         else:
@@ -105,7 +110,7 @@ def handle_batch(*, envelopes: list[Envelope], delivery: DeliveryContext) -> Non
         found = record_many(envelopes=list(part), delivery=delivery, now=delivery.clock())
         recorded.update(zip((e.id for e in part), found, strict=True))
 
-    poisoned = run_split(others, work, transient=TRANSIENT)
+    poisoned += run_split(others, work, transient=TRANSIENT)
     for bad in poisoned:
         with logcontext.correlated(bad.item.correlation_id):
             log.error(

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import uuid
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from celery import Celery
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from services.notify import digest, handlers, sweep
+from services.notify import delivery, digest, handlers, sweep
 from services.notify.delivery_context import DeliveryContext
 from shared import bus
 from shared.events import Envelope
 from shared.runtime import logcontext
 from shared.runtime.batches import parse_batch
+
+# Rows per message when a task's budget sends the rest on.
+DELIVER_CHUNK = 20
 
 
 @dataclass(frozen=True)
@@ -27,6 +31,15 @@ class Notify(DeliveryContext):
 
 
 def register(app: Celery, *, notify: Notify) -> None:
+    def send_on(ids: list[uuid.UUID]) -> None:
+        # Rows a spent budget left, due now: the next task of this queue sends them (the
+        # sweep does if this message is lost). Chunks that fit a budget, most likely.
+        for start in range(0, len(ids), DELIVER_CHUNK):
+            chunk = [str(i) for i in ids[start : start + DELIVER_CHUNK]]
+            app.send_task(bus.TASK_NOTIFY_DELIVER, args=[chunk], queue=bus.QUEUE_NOTIFY)
+
+    notify = replace(notify, later=send_on)
+
     # The task's own retries stay seconds apart: a retry's countdown is spent holding the
     # new message, so countdown and run together stay inside the visibility timeout
     # (limits.retry_backoff_max is derived from it); slower retries wait in the row for
@@ -61,6 +74,17 @@ def register(app: Celery, *, notify: Notify) -> None:
     def on_batch(envelopes: list[dict[str, Any]]) -> None:
         parsed = parse_batch(envelopes, consumer=handlers.CONSUMER)
         handlers.handle_batch(envelopes=parsed, delivery=notify)
+
+    # The rows an event task's budget left. A failure waits for the sweep (the rows keep
+    # their retry times); a budget spent again sends the rest on once more.
+    @app.task(name=bus.TASK_NOTIFY_DELIVER, queue=bus.QUEUE_NOTIFY, shared=False)
+    def deliver_rows(ids: list[str]) -> None:
+        delivery.deliver(
+            notify,
+            notification_ids=[uuid.UUID(i) for i in ids],
+            in_task=False,
+            budget_seconds=notify.budget_seconds,
+        )
 
     # No retries: the scheduler sends the next sweep within one period, and it does the same,
     # including what this one left when its budget ran out (so do the digests).

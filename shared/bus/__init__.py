@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from celery import Celery
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
 
 from shared.bus import transport as broker_transport
 from shared.config import Settings
@@ -35,6 +37,8 @@ TASK_SCAN_DEADLINES = "sekber.routing.scan_deadlines"
 # a dead sender held), and the daily digests.
 TASK_NOTIFY_SWEEP = "sekber.notify.sweep"
 TASK_NOTIFY_DIGESTS = "sekber.notify.send_digests"
+# Notifications an event task recorded but could not send within its budget (ids).
+TASK_NOTIFY_DELIVER = "sekber.notify.deliver"
 NOTIFY_DIGEST_CHECK_SECONDS = 300.0
 # The import worker: an uploaded file's first batch (from ImportReceived), the next batch
 # of a file (sent by the batch before it), and the periodic sweep that sends a batch for
@@ -223,11 +227,15 @@ def publish_batch(
 
 def waiting(producer: Any, queues: set[str]) -> dict[str, int]:
     """How many messages wait in each queue, not yet taken by a worker (Redis only;
-    another transport reports none waiting)."""
+    another transport, or a broker that does not answer, reports none waiting: the
+    caller's next send meets the broker's error the usual way)."""
     size = getattr(producer.channel, "waiting", None)
     if size is None:
         return dict.fromkeys(queues, 0)
-    return {queue: int(size(queue)) for queue in queues}
+    try:
+        return {queue: int(size(queue)) for queue in queues}
+    except (OSError, RedisError, KombuError):
+        return dict.fromkeys(queues, 0)
 
 
 def run_worker(

@@ -8,7 +8,6 @@ from __future__ import annotations
 import logging
 import uuid
 
-from sqlalchemy import text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -18,12 +17,12 @@ from shared.models.base import utcnow
 
 log = logging.getLogger(__name__)
 
-# PostgreSQL channel on which every transaction that stages an event wakes the relay.
+# PostgreSQL channel on which every transaction that stages an event wakes the relay: a
+# statement trigger on outbox notifies it (migration 0011), delivered at commit.
 WAKE_CHANNEL = "sekber_outbox"
 # While the relay listens on WAKE_CHANNEL, it still polls this often: the fallback for a
 # wake-up it missed (its listening connection was down when the event committed).
 LISTENING_POLL_SECONDS = 1.0
-_NUDGED = "sekber_outbox_nudged"
 
 
 def add_event(session: Session, event: Event, *, correlation_id: str) -> Envelope:
@@ -38,23 +37,7 @@ def add_event(session: Session, event: Event, *, correlation_id: str) -> Envelop
             envelope=envelope.model_dump(mode="json"),
         )
     )
-    _nudge_relay(session)
     return envelope
-
-
-def _nudge_relay(session: Session) -> None:
-    """On PostgreSQL, NOTIFY the relay in the caller's transaction, once per transaction.
-
-    PostgreSQL delivers it only when the transaction commits (never for a rolled-back one),
-    so the relay wakes when the row is there to read, instead of at its next poll.
-    """
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    current = session.get_transaction()
-    if current is not None and session.info.get(_NUDGED) is current:
-        return
-    session.execute(text(f"NOTIFY {WAKE_CHANNEL}"))
-    session.info[_NUDGED] = session.get_transaction()
 
 
 def claim(session: Session, *, consumer: str, event_id: uuid.UUID) -> bool:

@@ -18,7 +18,13 @@ from aiosmtpd.controller import Controller
 from prometheus_client.parser import text_string_to_metric_families
 
 from sekber_cli.embedded import free_port
-from sekber_cli.supervisor import READY_LINES, Supervisor, sekber_children, wait_for_http
+from sekber_cli.supervisor import (
+    READY_LINES,
+    ChildSpec,
+    Supervisor,
+    sekber_children,
+    wait_for_http,
+)
 from shared.config import Settings
 from tests.support.auth import headers_for
 
@@ -83,10 +89,12 @@ class Stack:
         smtp_port: int,
         extra_env: dict[str, str] | None = None,
         echo: bool = True,
+        replicas: dict[str, int] | None = None,
     ) -> None:
         """`extra_env` is added last, so it may override the test timings below (the chaos
         suite turns the reconciliation sweep on and adds a webhook receiver); `echo=False`
-        keeps the processes' output off stderr (the benchmark)."""
+        keeps the processes' output off stderr (the benchmark); `replicas` runs more than
+        one process of a service (named `routing-2`, ... beside `routing`)."""
         self.settings = settings
         self.port = free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -123,6 +131,13 @@ class Stack:
             else child
             for child in sekber_children(python=sys.executable)
         ]
+        self.replicas = [
+            f"{name}-{n}" for name, count in (replicas or {}).items() for n in range(2, count + 1)
+        ]
+        children += [
+            ChildSpec(replica, (sys.executable, "-m", "sekber_cli.main", replica.split("-")[0]))
+            for replica in self.replicas
+        ]
         self.supervisor = Supervisor(children, env=env, on_line=_echo if echo else None, grace=15)
         # Requests are a case worker's unless they say otherwise.
         self.http = httpx.Client(
@@ -141,12 +156,13 @@ class Stack:
         self.supervisor.start()
         if not wait_for_http(f"{self.base_url}/healthz", timeout=60):
             raise RuntimeError("intake did not answer /healthz within 60 s")
-        for service in ("routing", "notify", "imports", "scheduler"):
+        for service in ("routing", "notify", "imports", "scheduler", *self.replicas):
             self.wait_worker_ready(service)
         return self
 
     def wait_worker_ready(self, worker: str, timeout: float = 60) -> None:
-        if not self.supervisor.wait_for_output(worker, READY_LINES[worker], timeout=timeout):
+        ready = READY_LINES[worker.split("-")[0]]
+        if not self.supervisor.wait_for_output(worker, ready, timeout=timeout):
             raise RuntimeError(f"{worker} not ready: {self.supervisor.output(worker)[-20:]}")
 
     def stop(self) -> None:

@@ -1,0 +1,55 @@
+"""The pipeline's growth phase: the same closed loop again once the database already holds
+many cases, so that a cost growing with the stored data shows as a ratio.
+
+The cases are loaded with set-based SQL (bench/dashboard_scale.py's generator: cases over
+the last four years in East Java villages, 1-3 tasks each given to the demo directory's
+coordinators, about 1 % of them open, notifications for the last 180 days; the rollups
+rebuilt from the facts), then VACUUM ANALYZE, as autovacuum leaves tables at rest.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
+
+from bench import cpu_use
+from bench.dashboard_scale import generate
+from bench.pipeline_load import closed_loop, referral_requests
+from bench.pipeline_measure import wait_recorded
+from shared.db import uow_factory_for
+from tests.e2e.stack import Stack
+
+
+def growth_phase(
+    stack: Stack,
+    villages: list[str],
+    args: argparse.Namespace,
+    *,
+    say: Callable[[str], None],
+    result: Callable[..., dict[str, Any]],
+) -> dict[str, Any]:
+    """Load `args.growth` cases, run the closed loop again; its result with the load's
+    time and size."""
+    say(f"growth: loading {args.growth:,} cases with their tasks (set-based SQL)")
+    took = generate(stack.settings.database_url, cases=args.growth, now=datetime.now(UTC))
+    factory = uow_factory_for(stack.settings.database_url)
+    # A warm-up, as before the first closed loop: plans and caches meet the new sizes.
+    closed_loop(stack.base_url, referral_requests(villages, "gwarm"), total=40, clients=4)
+    say(f"closed loop with {args.growth:,} cases stored: {args.closed} referrals")
+    before = cpu_use.snapshot(redis_port=args.redis_port)
+    run = closed_loop(
+        stack.base_url,
+        referral_requests(villages, "grown"),
+        total=args.closed,
+        clients=args.clients,
+    )
+    found = wait_recorded(factory, [r.case_id for r in run.ok if r.case_id], timeout=args.drain)
+    phase = result(run, found)
+    phase["cpu_ms_per_case"] = cpu_use.per_item_ms(
+        before, cpu_use.snapshot(redis_port=args.redis_port), len(run.ok)
+    )
+    phase["stored_cases"] = args.growth
+    phase["load_seconds"] = took
+    return phase
