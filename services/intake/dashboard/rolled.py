@@ -12,13 +12,15 @@ read through the open-task partial index.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, union_all
+from sqlalchemy import Date, bindparam, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import TextClause
 
 from services.intake.dashboard import facts, measures
 from services.intake.dashboard import schemas as out
@@ -52,19 +54,31 @@ def _days(
 ) -> list[Any]:  # fmt: skip
     """(day, pillar, *columns) rows of the area; `pillars` None: every pillar's own. The
     summed rows and the deltas the relay has not folded yet, added up."""
-    columns = list(columns)
-    parts = []
-    for t in (dashboard_rollups, dashboard_rollup_deltas):
-        part = select(t.c.day, t.c.pillar, *(t.c[name] for name in columns)).where(
-            t.c.area == area, t.c.day >= first, t.c.day <= last
-        )
-        parts.append(part.where(t.c.pillar.in_(pillars) if pillars else t.c.pillar != ALL))
-    both = union_all(*parts).subquery()
-    query = select(both.c.day, both.c.pillar, *(func.sum(both.c[n]) for n in columns))
-    return [
-        (day, pillar, *(int(v or 0) for v in values))
-        for day, pillar, *values in session.execute(query.group_by(both.c.day, both.c.pillar))
+    statement = _statement(tuple(columns), every_pillar=pillars is None)
+    found = session.execute(
+        statement, {"area": area, "pillars": list(pillars or []), "first": first, "last": last}
+    )
+    return [(day, pillar, *(int(v or 0) for v in values)) for day, pillar, *values in found]
+
+
+@functools.cache
+def _statement(columns: tuple[str, ...], *, every_pillar: bool) -> TextClause:
+    """The query, built once per set of columns: building a 166-column query with the
+    expression language took 30 ms a call, far more than the database's 1 ms."""
+    pillar = f"pillar <> '{ALL}'" if every_pillar else "pillar IN :pillars"
+    parts = [
+        f"SELECT day, pillar, {', '.join(columns)} FROM {table.name} WHERE area = :area"
+        f" AND {pillar} AND day >= :first AND day <= :last"
+        for table in (dashboard_rollups, dashboard_rollup_deltas)
     ]
+    sums = ", ".join(f"sum({name})" for name in columns)
+    query = text(
+        f"SELECT day, pillar, {sums} FROM ({' UNION ALL '.join(parts)}) u GROUP BY day, pillar"
+    )
+    found = query.bindparams(bindparam("first", type_=Date), bindparam("last", type_=Date))
+    if every_pillar:
+        return found
+    return found.bindparams(bindparam("pillars", expanding=True))
 
 
 def _sums(
