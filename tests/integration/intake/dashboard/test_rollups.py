@@ -6,6 +6,8 @@ widgets read from the rollups give what a direct count over cases and tasks give
 
 from __future__ import annotations
 
+import threading
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
@@ -219,3 +221,49 @@ def test_the_rebuild_command_yields_what_the_triggers_kept(
     assert "rollups rebuilt" in result.output
     with uow_factory() as uow:
         assert (_rollups(uow.session), _ends(uow.session)) == kept
+
+
+def test_two_tasks_of_one_case_ended_at_once_both_commit_and_close_it_once(
+    uow_factory: UowFactory, villages: dict[str, str], is_postgres: bool
+) -> None:
+    """The second transaction's recount of the case waits for the first's (a per-case
+    lock), so it sees the first's rows instead of inserting them again."""
+    if not is_postgres:
+        pytest.skip("SQLite lets one writer in at a time: nothing can race there")
+    at = T0 + 20 * D  # after PERIOD: the other tests' counts stay as they are
+    with uow_factory() as uow:
+        case = _case(uow.session, villages["b"], at)
+        ids = [_task(uow.session, case, pillar, "requested", at).id for pillar in ("TKSK", "PSM")]
+        uow.commit()
+    first_flushed, failures = threading.Event(), []
+
+    def decline(task_id: uuid.UUID, *, first: bool) -> None:
+        try:
+            if not first:
+                first_flushed.wait(5)
+            with uow_factory() as uow:
+                task = uow.session.get_one(Referral, task_id)
+                task.status, task.closed_at, task.reason_code = "rejected", at + H, "other"
+                uow.session.flush()
+                if first:
+                    first_flushed.set()
+                    time.sleep(0.3)  # the second now waits on the case
+                uow.commit()
+        except Exception as exc:  # the test reports it
+            failures.append(exc)
+
+    threads = [
+        threading.Thread(target=decline, args=(task_id,), kwargs={"first": i == 0})
+        for i, task_id in enumerate(ids)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+
+    assert failures == []
+    f = Filters(scope="36.01", period=Period(date(2026, 10, 25), date(2026, 10, 26)), now=NOW)
+    with uow_factory() as uow:
+        summary = rolled.summary(uow.session, f=f)
+        assert summary == facts.summary(uow.session, f=f)
+    assert (summary.received, summary.closed) == (1, 1)
