@@ -84,12 +84,14 @@ def tune(session: Session) -> None:
     memory; no parallel workers and no JIT, whose start-up costs more than these
     index-only queries take (measured: bench/dashboard_scale.py)."""
     if is_postgres(session):
-        for setting in (
-            f"work_mem = '{WORK_MEM}'",
-            "max_parallel_workers_per_gather = 0",
-            "jit = off",
-        ):
-            session.execute(text(f"SET LOCAL {setting}"))
+        # One round trip: set_config(..., true) is SET LOCAL.
+        session.execute(
+            text(
+                f"SELECT set_config('work_mem', '{WORK_MEM}', true),"
+                " set_config('max_parallel_workers_per_gather', '0', true),"
+                " set_config('jit', 'off', true)"
+            )
+        )
 
 
 def within(column: Any, span: Period) -> ColumnElement[bool]:
