@@ -5,7 +5,7 @@ per message) says where the capacity goes and what a ratio of throughputs can re
 the machine: at full load, cases per second = cores / CPU seconds per case.
 
 A role is read from the process's command line: the five Sekber services (their pool
-children included), PostgreSQL (every backend of the server, so run on a quiet server),
+children included), PostgreSQL (every backend of the server, or only those of one database),
 the benchmark's own Redis, the baselines' processes, and the load generator (this
 process: its HTTP clients and the SMTP receiver).
 """
@@ -21,10 +21,21 @@ SERVICES = ("intake", "relay", "routing", "notify", "scheduler")
 BASELINES = {"hop1": "bare chain hop 1", "hop2": "bare chain hop 2", "api": "bare POST API"}
 
 
-def role(cmdline: str, *, pid: int, own_pid: int, redis_port: int | None) -> str | None:
+def role(
+    cmdline: str,
+    *,
+    pid: int,
+    own_pid: int,
+    redis_port: int | None,
+    database: str | None = None,
+) -> str | None:
     if pid == own_pid:
         return "load generator"
     if "postgres" in cmdline.split(" ", 1)[0] or cmdline.startswith("postgres:"):
+        # With `database`, only that database's backends ("postgres: 15/main: USER DB
+        # HOST(PORT) STATE"): others on a shared server stay out of the count.
+        if database is not None and f" {database} " not in f"{cmdline} ":
+            return None
         return "postgresql"
     if "redis-server" in cmdline and (redis_port is None or f":{redis_port}" in cmdline):
         return "redis"
@@ -40,10 +51,12 @@ def role(cmdline: str, *, pid: int, own_pid: int, redis_port: int | None) -> str
 Snapshot = dict[int, tuple[str, float]]  # pid -> (role, CPU seconds)
 
 
-def snapshot(*, redis_port: int | None = None) -> Snapshot:
+def snapshot(*, redis_port: int | None = None, database: str | None = None) -> Snapshot:
     """CPU seconds so far of every process with a role: its own user and system time and
     that of its children it has reaped (so a PostgreSQL backend or a pool child that ends
-    moves into its parent's count instead of vanishing)."""
+    moves into its parent's count instead of vanishing). With `database`, PostgreSQL counts
+    only that database's backends (a backend that ends meanwhile is then not counted, nor
+    the server's own background processes: the pools keep their connections)."""
     own = os.getpid()
     found: Snapshot = {}
     for entry in Path("/proc").iterdir():
@@ -55,7 +68,7 @@ def snapshot(*, redis_port: int | None = None) -> Snapshot:
         except OSError:
             continue  # gone meanwhile
         pid = int(entry.name)
-        name = role(cmdline.strip(), pid=pid, own_pid=own, redis_port=redis_port)
+        name = role(cmdline.strip(), pid=pid, own_pid=own, redis_port=redis_port, database=database)
         if name is None:
             continue
         fields = stat.rsplit(")", 1)[1].split()

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import redis
+from sqlalchemy import make_url
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -121,7 +122,7 @@ def bench_pipeline(
     closed_loop(stack.base_url, referral_requests(villages, "warm"), total=40, clients=4)
     bracket = [baselines_now("before")]
     say(f"closed loop: {args.closed} referrals from {args.clients} clients")
-    cpu_before = cpu_use.snapshot(redis_port=args.redis_port)
+    cpu_before = cpu_use.snapshot(redis_port=args.redis_port, database=args.database)
     run = closed_loop(
         stack.base_url,
         referral_requests(villages, "closed"),
@@ -131,7 +132,9 @@ def bench_pipeline(
     found = wait_recorded(factory, [r.case_id for r in run.ok if r.case_id], timeout=args.drain)
     phases["closed"] = phase_result(run, found)
     phases["closed"]["cpu_ms_per_case"] = cpu_use.per_item_ms(
-        cpu_before, cpu_use.snapshot(redis_port=args.redis_port), len(run.ok)
+        cpu_before,
+        cpu_use.snapshot(redis_port=args.redis_port, database=args.database),
+        len(run.ok),
     )
     bracket.append(baselines_now("after"))
     for rate in RATES:
@@ -259,6 +262,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--growth", type=int, default=100_000, help="cases stored before the growth phase"
     )
+    parser.add_argument("--routing", type=int, default=1, help="routing worker processes")
+    parser.add_argument("--notify", type=int, default=1, help="notify worker processes")
     args = parser.parse_args(argv)
     args.closed = 400 if args.quick else 1000
     args.seconds = 10.0 if args.quick else 20.0
@@ -274,6 +279,7 @@ def main(argv: list[str] | None = None) -> int:
             say("preparing a database (schema, regions, demo directory)")
             with postgres_database(ADMIN_URL) as url, SmtpServer() as smtp:
                 prepare(url)
+                args.database = make_url(url).database
                 villages = east_java_villages(uow_factory_for(url), 200)
                 settings = Settings(
                     environment="test",
@@ -290,6 +296,7 @@ def main(argv: list[str] | None = None) -> int:
                     smtp_port=smtp.port,
                     extra_env={"SEKBER_DEADLINE_SCAN_SECONDS": "60"},
                     echo=False,
+                    replicas={"routing": args.routing, "notify": args.notify},
                 )
 
                 def baselines_now(when: str) -> dict[str, Any]:
@@ -341,6 +348,7 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "pipeline",
         "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         "quick": args.quick,
+        "workers": {"routing": args.routing, "notify": args.notify},
         "seconds": took,
         "machine": {
             "python": platform.python_version(),

@@ -38,7 +38,7 @@ def growth_phase(
     # A warm-up, as before the first closed loop: plans and caches meet the new sizes.
     closed_loop(stack.base_url, referral_requests(villages, "gwarm"), total=40, clients=4)
     say(f"closed loop with {args.growth:,} cases stored: {args.closed} referrals")
-    before = cpu_use.snapshot(redis_port=args.redis_port)
+    before = cpu_use.snapshot(redis_port=args.redis_port, database=args.database)
     run = closed_loop(
         stack.base_url,
         referral_requests(villages, "grown"),
@@ -48,7 +48,7 @@ def growth_phase(
     found = wait_recorded(factory, [r.case_id for r in run.ok if r.case_id], timeout=args.drain)
     phase = result(run, found)
     phase["cpu_ms_per_case"] = cpu_use.per_item_ms(
-        before, cpu_use.snapshot(redis_port=args.redis_port), len(run.ok)
+        before, cpu_use.snapshot(redis_port=args.redis_port, database=args.database), len(run.ok)
     )
     phase["stored_cases"] = args.growth
     phase["load_seconds"] = took

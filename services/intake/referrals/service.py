@@ -96,22 +96,27 @@ def submit_referral(
     digest = fingerprint(data)
     sender = reported_by or sender_label(data.reporter)
     key = scoped_key(key_scope or sender, idempotency_key) if idempotency_key else None
-    for _attempt in range(3):
+    for attempt in range(3):
         with uow_factory() as uow:
-            if key:
+            # The key is looked up only after an insert met it (the idempotency check
+            # folded into the insert): a first request costs no look-up.
+            if key and attempt:
                 earlier = _find_by_key(uow, key)
                 if earlier is not None:
                     replayed = _replay(earlier, digest)
                     replayed.possible_duplicates[:] = duplicates.standing(uow.session, earlier.id)
                     return replayed
-            case = _new_case(uow, data, key, digest, correlation_id, today, sender)
-            found = duplicates.record(uow.session, case, threshold=duplicate_threshold, today=today)
-            if on_stored is not None:
-                on_stored(uow.session, case, found)
             try:
+                case = _new_case(uow, data, key, digest, correlation_id, today, sender)
+                found = duplicates.record(
+                    uow.session, case, threshold=duplicate_threshold, today=today
+                )
+                if on_stored is not None:
+                    on_stored(uow.session, case, found)
                 uow.commit()
             except IntegrityError:
-                # A concurrent request with the same key won, or the tracking code collided.
+                # The key was used before (or by a concurrent request), or the tracking
+                # code collided: look again.
                 continue
             log.info("case %s received", case.id)
             if found:
