@@ -104,6 +104,20 @@ class Case(Base):
     timeline: Mapped[list[CaseEvent]] = relationship(order_by="CaseEvent.id")
 
 
+# A coordinator's open tasks (their load, which routing reads for every candidate of every
+# decision): only the open rows, so the count does not grow with the years of history.
+OPEN_LOAD = "('accepted','in-progress','on-hold','requested')"
+
+
+def open_load_index() -> Index:
+    return Index(
+        "ix_referrals_open_load",
+        "coordinator_id",
+        postgresql_where=text(f"status IN {OPEN_LOAD}"),
+        sqlite_where=text(f"status IN {OPEN_LOAD}"),
+    )
+
+
 def dashboard_indexes() -> list[Index]:
     """Covering indexes of the dashboard's task queries: open tasks (partial), tasks by
     acceptance, end and case receipt, and late steps by due time (partial)."""
@@ -149,7 +163,7 @@ class Referral(Base):
     __tablename__ = "referrals"
     # The supervisors' dashboard reads tasks through these covering indexes alone (see
     # services/intake/dashboard and migration 0003_dashboard).
-    __table_args__ = tuple(dashboard_indexes())
+    __table_args__ = (*dashboard_indexes(), open_load_index())
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True, default=new_id)
     case_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("cases.id"), index=True)

@@ -41,7 +41,7 @@ DEFAULT_PER_MESSAGE = 50
 # wait in the outbox and go later as one bigger message (see relay_once).
 HOLD_AT = 1
 # How often a round looks again while events are held for a busy consumer.
-HOLD_POLL_SECONDS = 0.01
+HOLD_POLL_SECONDS = 0.025
 
 
 @dataclass(frozen=True, slots=True)
