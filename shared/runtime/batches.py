@@ -19,6 +19,7 @@ from typing import Any, Generic, TypeVar
 from pydantic import ValidationError
 
 from shared.events import Envelope
+from shared.runtime import logcontext
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -30,15 +31,18 @@ def parse_batch(raw: Sequence[Any], *, consumer: str) -> list[Envelope]:
     parsed: list[Envelope] = []
     for entry in raw:
         try:
-            parsed.append(Envelope.model_validate(entry))
+            envelope = Envelope.model_validate(entry)
         except ValidationError as exc:
             log.error("%s drops a batch entry that is no event: %s", consumer, exc)
-    log.info(
-        "%s takes %d event(s): %s",
-        consumer,
-        len(parsed),
-        " ".join(f"{envelope.type}:{envelope.id}" for envelope in parsed),
-    )
+            continue
+        parsed.append(envelope)
+        # One line per event, under its correlation id, as a one-event task logs it: a
+        # case's path through every service's log is found by that id.
+        with logcontext.correlated(envelope.correlation_id):
+            log.info(
+                "%s takes %s %s (%d of a batch of %d)",
+                consumer, envelope.type, envelope.id, len(parsed), len(raw),
+            )  # fmt: skip
     return parsed
 
 
