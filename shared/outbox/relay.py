@@ -4,7 +4,6 @@ publishes again what nobody consumed.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import threading
 import time
@@ -13,10 +12,9 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-import psycopg
 from celery import Celery
 from kombu.exceptions import OperationalError as BrokerError
-from sqlalchemy import make_url, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import DBAPIError
 
 from shared import bus
@@ -25,7 +23,8 @@ from shared.domain.lifecycle import CaseStatus
 from shared.events import Envelope
 from shared.models import Case, OutboxEvent, ProcessedEvent
 from shared.models.base import utcnow
-from shared.outbox.store import LISTENING_POLL_SECONDS, WAKE_CHANNEL
+from shared.outbox.store import LISTENING_POLL_SECONDS
+from shared.outbox.wakeup import Wakeup
 from shared.runtime import logcontext
 
 if TYPE_CHECKING:
@@ -34,11 +33,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-# A round reads at most this many unpublished events; a message carries at most this
-# many events for one consumer (its work must stay well inside the task's time limits).
+# A message carries at most this many events for one consumer (its work must stay well
+# inside the task's time limits).
 DEFAULT_PER_MESSAGE = 50
 # While a consumer's queue has this many messages no worker has taken yet, its events
-# wait in the outbox and go later as one bigger message (see relay_once).
+# wait in the outbox and go later as one bigger message (see relay_round).
 HOLD_AT = 1
 # How often a round looks again while events are held for a busy consumer.
 HOLD_POLL_SECONDS = 0.025
@@ -285,58 +284,6 @@ def _do_chores(chores: Sequence[Chore], due: dict[str, float], now: float) -> No
             chore.run()
         except (DBAPIError, OSError) as exc:
             log.warning("relay chore %r failed: %s: %s", chore.name, type(exc).__name__, exc)
-
-
-class Wakeup:
-    """The relay's wait between rounds: until an outbox writer's NOTIFY (PostgreSQL), the
-    poll interval, or `stop`, whichever comes first. Elsewhere (SQLite), or while its own
-    connection is down, it simply waits the poll interval."""
-
-    def __init__(self, database_url: str, *, stop: threading.Event) -> None:
-        url = make_url(database_url)
-        self._conninfo = (
-            url.set(drivername="postgresql").render_as_string(hide_password=False)
-            if url.get_backend_name() == "postgresql"
-            else None
-        )
-        self._stop = stop
-        self._conn: psycopg.Connection[Any] | None = None
-
-    @property
-    def listening(self) -> bool:
-        return self._conn is not None and not self._conn.closed
-
-    def wait(self, seconds: float) -> None:
-        if self._conninfo is None:
-            self._stop.wait(seconds)
-            return
-        try:
-            if not self.listening:
-                self._listen()
-                return  # events committed while not listening: look at once
-            assert self._conn is not None
-            deadline = time.monotonic() + seconds
-            # Short slices so that a stop request is honoured within a quarter second.
-            while not self._stop.is_set():
-                left = deadline - time.monotonic()
-                if left <= 0 or any(True for _ in self._conn.notifies(timeout=min(left, 0.25))):
-                    break
-            for _ in self._conn.notifies(timeout=0):  # one round serves them all
-                pass
-        except psycopg.Error as exc:
-            log.warning("relay wake-up channel lost, polling: %s", exc)
-            self.close()
-            self._stop.wait(seconds)
-
-    def _listen(self) -> None:
-        self._conn = psycopg.connect(self._conninfo or "", autocommit=True, connect_timeout=5)
-        self._conn.execute(f"LISTEN {WAKE_CHANNEL}")
-
-    def close(self) -> None:
-        if self._conn is not None:
-            with contextlib.suppress(psycopg.Error):
-                self._conn.close()
-            self._conn = None
 
 
 def run_relay(
