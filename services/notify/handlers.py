@@ -41,7 +41,7 @@ from services.notify.recipients import INAPP, Audience, Recipient
 from shared.db import UowFactory
 from shared.domain.notice import EVENT_TYPE_OF, NotificationState, Preferences, Verdict, decide
 from shared.events import Envelope, NotificationReplayRequested
-from shared.models import Notification
+from shared.models import Case, Coordinator, Notification, Referral
 from shared.models.base import new_id, utcnow
 from shared.notifications import preferences
 from shared.notifications.inbox_feed import InboxItem
@@ -197,6 +197,8 @@ def record_many(
         fresh = claim_many(
             uow.session, consumer=CONSUMER, event_ids=[envelopes[i].id for i in wanted]
         )
+        # Held while recording: the session's identity map keeps only weak references.
+        kept = _preload(uow.session, [envelopes[i] for i in wanted if envelopes[i].id in fresh])
         for position in wanted:
             envelope = envelopes[position]
             if envelope.id in fresh:
@@ -206,7 +208,29 @@ def record_many(
             else:
                 results[position] = Recorded(first_time=False, again=True)
         uow.commit()
+        del kept
     return results
+
+
+def _preload(session: Session, envelopes: list[Envelope]) -> list[object]:
+    """The cases, tasks and coordinators a batch's events name, read in one statement
+    each, so that every look-up of them while recording finds them in the session
+    instead of asking the database once per event."""
+    ids: dict[str, set[uuid.UUID]] = {"case": set(), "referral": set(), "coordinator": set()}
+    for envelope in envelopes:
+        payload = envelope.payload
+        for kind in ids:
+            one = payload.get(f"{kind}_id")
+            if one:
+                ids[kind].add(uuid.UUID(str(one)))
+            for many in payload.get(f"{kind}_ids") or ():
+                ids[kind].add(uuid.UUID(str(many)))
+    loaded: list[object] = []
+    for model, wanted in ((Case, ids["case"]), (Referral, ids["referral"]),
+                          (Coordinator, ids["coordinator"])):  # fmt: skip
+        if wanted:
+            loaded += session.scalars(select(model).where(model.id.in_(wanted))).all()
+    return loaded
 
 
 def _record_one(

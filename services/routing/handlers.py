@@ -22,7 +22,7 @@ from shared.domain.lifecycle import CaseStatus, State
 from shared.domain.regions import Level
 from shared.domain.routing import engine as routing_engine
 from shared.domain.routing.facts import Care
-from shared.domain.routing.rules import PlannedTask, TaskTemplate
+from shared.domain.routing.rules import PlannedTask, RuleSet, TaskTemplate
 from shared.events import CaseReceived, Envelope, ReferralRouteRequested
 from shared.models import Case, Referral
 from shared.outbox.store import claim_many
@@ -117,16 +117,20 @@ def _route_all(uow_factory: UowFactory, envelopes: list[Envelope], routing: Rout
                 todo.append((envelope, event))
         cases = _locked_cases(session, {event.case_id for _, event in todo})
         stamps = Stamps()
+        # One look at the active rule set for the whole batch (one transaction).
+        rules = routing.rules.get(session) if todo else None
         for envelope, event in todo:
             with logcontext.correlated(envelope.correlation_id):
                 case = cases.get(event.case_id)
                 if case is None:
                     raise LookupError(f"case {event.case_id} does not exist")
                 if isinstance(event, CaseReceived):
-                    decisions += route_case(session, case=case, routing=routing, stamps=stamps)
+                    decisions += route_case(
+                        session, case=case, routing=routing, stamps=stamps, rules=rules
+                    )
                 else:
                     decisions += route_task(
-                        session, case=case, event=event, routing=routing, stamps=stamps
+                        session, case=case, event=event, routing=routing, stamps=stamps, rules=rules
                     )
                 log.info("%s %s routed", envelope.type, envelope.id)
         stamps.write(session)
@@ -147,7 +151,12 @@ def _locked_cases(session: Session, case_ids: set[uuid.UUID]) -> dict[uuid.UUID,
 
 
 def route_case(
-    session: Session, *, case: Case, routing: Routing, stamps: Stamps
+    session: Session,
+    *,
+    case: Case,
+    routing: Routing,
+    stamps: Stamps,
+    rules: RuleSet | None = None,
 ) -> list[routing_engine.Decision]:
     """A new case (locked by the caller): its tasks, each given to a coordinator."""
     if case.status != CaseStatus.RECEIVED:
@@ -158,7 +167,7 @@ def route_case(
     )
     decisions = routing_engine.decide(
         case=case_facts(case, today=now.date()),
-        rules=routing.rules.get(session),
+        rules=rules or routing.rules.get(session),
         directory=directory,
     )
     made = []
@@ -182,6 +191,7 @@ def route_task(
     event: ReferralRouteRequested,
     routing: Routing,
     stamps: Stamps,
+    rules: RuleSet | None = None,
 ) -> list[routing_engine.Decision]:
     """A task that replaces a declined one, or was referred onward: the next candidate,
     never one who declined this task before. The case is locked by the caller."""
@@ -189,7 +199,7 @@ def route_task(
     if referral is None or referral.status != State.ROUTING.value:
         return []
     now = routing.now()
-    rules = routing.rules.get(session)
+    rules = rules or routing.rules.get(session)
     planned = PlannedTask(
         referral.rule_id,
         TaskTemplate(

@@ -41,6 +41,32 @@ DEFAULT_PER_MESSAGE = 50
 HOLD_AT = 1
 # How often a round looks again while events are held for a busy consumer.
 HOLD_POLL_SECONDS = 0.025
+# A queue whose waiting message nobody has taken for this long has no worker free to
+# take it (all stuck, or none running): holding would only move the wait from Redis to
+# the outbox, so its events go as before, in messages of their own size, until it moves.
+HOLD_AT_MOST_SECONDS = 2.0
+
+
+class Stalls:
+    """Since when each queue has had messages waiting without a pause (the relay's
+    memory between rounds)."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        self._since: dict[str, float] = {}
+        self._clock = clock
+
+    def busy(self, waiting: dict[str, int], hold_at: int) -> set[str]:
+        """The queues whose events to hold now: busy, and not for too long."""
+        now = self._clock()
+        held = set()
+        for queue, count in waiting.items():
+            if count < hold_at:
+                self._since.pop(queue, None)
+                continue
+            since = self._since.setdefault(queue, now)
+            if now - since < HOLD_AT_MOST_SECONDS:
+                held.add(queue)
+        return held
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +104,7 @@ def relay_round(
     batch_size: int,
     per_message: int = DEFAULT_PER_MESSAGE,
     hold_at: int = HOLD_AT,
+    stalls: Stalls | None = None,
 ) -> Round:
     """Publish one round of unpublished events, many to a message.
 
@@ -85,9 +112,11 @@ def relay_round(
     has `hold_at` messages that no worker has taken (all its workers are busy), its
     events stay in the outbox; once a worker frees, the next round sends everything
     that gathered meanwhile as one message (up to `per_message`). At a low rate every
-    worker is free, nothing is held, and each event goes at once, alone."""
+    worker is free, nothing is held, and each event goes at once, alone. With `stalls`
+    (the relay loop's), a queue nobody has taken from for HOLD_AT_MOST_SECONDS is not
+    held."""
     with app.producer_or_acquire() as producer:  # one producer for the round
-        busy = _busy_queues(producer, hold_at)
+        busy = _busy_queues(producer, hold_at, stalls or Stalls())
         held_types = sorted(t for t, subs in bus.SUBSCRIPTIONS.items() if busy & _queues(subs))
         with uow_factory() as uow:
             unpublished = OutboxEvent.published_at.is_(None)
@@ -121,11 +150,11 @@ def _queues(subscribers: tuple[bus.Subscriber, ...]) -> set[str]:
     return {sub.queue for sub in subscribers if sub.batch_task is not None}
 
 
-def _busy_queues(producer: Any, hold_at: int) -> set[str]:
+def _busy_queues(producer: Any, hold_at: int, stalls: Stalls) -> set[str]:
     if hold_at <= 0:
         return set()
     queues = {q for subs in bus.SUBSCRIPTIONS.values() for q in _queues(subs)}
-    return {queue for queue, count in bus.waiting(producer, queues).items() if count >= hold_at}
+    return stalls.busy(bus.waiting(producer, queues), hold_at)
 
 
 def _send(
@@ -310,6 +339,7 @@ def run_relay(
     backoff = poll_seconds
     next_sweep = 0.0
     due: dict[str, float] = {}
+    stalls = Stalls()
     while not stop.is_set():
         if heartbeat is not None:
             heartbeat()
@@ -330,6 +360,7 @@ def run_relay(
                 batch_size=batch_size,
                 per_message=per_message,
                 hold_at=hold_at,
+                stalls=stalls,
             )
             backoff = poll_seconds
             if metrics is not None:

@@ -64,9 +64,17 @@ def test_a_routing_worker_killed_mid_task_still_assigns_the_case_exactly_once(
     [village] = east_java_villages(uow_factory, 1)
     case = stack.post_referral(referral("LUT", village))
     case_id = uuid.UUID(case["case_id"])
-    # While routing is down, its queue holds messages nobody takes (the scheduler's
-    # deadline scans), so the relay keeps CaseReceived in the outbox and sends it once
-    # the restarted worker has taken those (docs/reliability.md, "Batches").
+    wait_until(
+        lambda: count(
+            uow_factory,
+            OutboxEvent,
+            OutboxEvent.case_id == case_id,
+            OutboxEvent.published_at.is_not(None),
+        ),
+        timeout=30,
+        what="the relay to publish CaseReceived",
+    )
+
     [received] = _envelopes(uow_factory, case_id, "CaseReceived")
     with case_locked(database_url, case["case_id"]):
         sup.start_one("routing")
