@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench import baselines, cpu_use  # noqa: E402
-from bench.pipeline_growth import growth_phase  # noqa: E402
+from bench.pipeline_growth import growth_phase, measured_closed_loop  # noqa: E402
 from bench.pipeline_load import (  # noqa: E402
     Run,
     bare_requests,
@@ -123,19 +123,8 @@ def bench_pipeline(
     closed_loop(stack.base_url, referral_requests(villages, "warm"), total=40, clients=4)
     bracket = [baselines_now("before")]
     say(f"closed loop: {args.closed} referrals from {args.clients} clients")
-    cpu_before = cpu_use.snapshot(redis_port=args.redis_port, database=args.database)
-    run = closed_loop(
-        stack.base_url,
-        referral_requests(villages, "closed"),
-        total=args.closed,
-        clients=args.clients,
-    )
-    found = wait_recorded(factory, [r.case_id for r in run.ok if r.case_id], timeout=args.drain)
-    phases["closed"] = phase_result(run, found)
-    phases["closed"]["cpu_ms_per_case"] = cpu_use.per_item_ms(
-        cpu_before,
-        cpu_use.snapshot(redis_port=args.redis_port, database=args.database),
-        len(run.ok),
+    phases["closed"] = measured_closed_loop(
+        stack, villages, args, tag="closed", result=phase_result
     )
     bracket.append(baselines_now("after"))
     for rate in RATES:

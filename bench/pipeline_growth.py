@@ -34,22 +34,35 @@ def growth_phase(
     time and size."""
     say(f"growth: loading {args.growth:,} cases with their tasks (set-based SQL)")
     took = generate(stack.settings.database_url, cases=args.growth, now=datetime.now(UTC))
-    factory = uow_factory_for(stack.settings.database_url)
     # A warm-up, as before the first closed loop: plans and caches meet the new sizes.
     closed_loop(stack.base_url, referral_requests(villages, "gwarm"), total=40, clients=4)
     say(f"closed loop with {args.growth:,} cases stored: {args.closed} referrals")
+    phase = measured_closed_loop(stack, villages, args, tag="grown", result=result)
+    phase["stored_cases"] = args.growth
+    phase["load_seconds"] = took
+    return phase
+
+
+def measured_closed_loop(
+    stack: Stack,
+    villages: list[str],
+    args: argparse.Namespace,
+    *,
+    tag: str,
+    result: Callable[..., dict[str, Any]],
+) -> dict[str, Any]:
+    """The closed loop (`args.closed` referrals from `args.clients` clients) until every
+    case is announced, with the CPU each process spent per case."""
     before = cpu_use.snapshot(redis_port=args.redis_port, database=args.database)
     run = closed_loop(
         stack.base_url,
-        referral_requests(villages, "grown"),
+        referral_requests(villages, tag),
         total=args.closed,
         clients=args.clients,
     )
+    factory = uow_factory_for(stack.settings.database_url)
     found = wait_recorded(factory, [r.case_id for r in run.ok if r.case_id], timeout=args.drain)
     phase = result(run, found)
-    phase["cpu_ms_per_case"] = cpu_use.per_item_ms(
-        before, cpu_use.snapshot(redis_port=args.redis_port, database=args.database), len(run.ok)
-    )
-    phase["stored_cases"] = args.growth
-    phase["load_seconds"] = took
+    after = cpu_use.snapshot(redis_port=args.redis_port, database=args.database)
+    phase["cpu_ms_per_case"] = cpu_use.per_item_ms(before, after, len(run.ok))
     return phase

@@ -47,7 +47,7 @@ from shared.notifications import preferences
 from shared.notifications.inbox_feed import InboxItem
 from shared.outbox.store import claim_many
 from shared.runtime import logcontext
-from shared.runtime.batches import Poisoned, PoisonedEvents, run_split
+from shared.runtime.batches import Poisoned, report, run_split
 
 __all__ = ["CONSUMER", "DeliveryFailed", "deliver", "handle", "handle_batch", "record"]
 
@@ -111,15 +111,6 @@ def handle_batch(*, envelopes: list[Envelope], delivery: DeliveryContext) -> Non
         recorded.update(zip((e.id for e in part), found, strict=True))
 
     poisoned += run_split(others, work, transient=TRANSIENT)
-    for bad in poisoned:
-        with logcontext.correlated(bad.item.correlation_id):
-            log.error(
-                "%s %s could not be recorded: %s",
-                bad.item.type,
-                bad.item.id,
-                bad.error,
-                exc_info=bad.error,
-            )
     _push(delivery, recorded.values())
     leased = [row for result in recorded.values() for row in result.leased]
     again = [e.id for e in others if e.id in recorded and recorded[e.id].again]
@@ -134,8 +125,7 @@ def handle_batch(*, envelopes: list[Envelope], delivery: DeliveryContext) -> Non
         ids = [*replays, *_undelivered(delivery.uow_factory, again)]
         if ids:
             deliver(delivery, notification_ids=ids, budget_seconds=delivery.budget_seconds)
-    if poisoned:
-        raise PoisonedEvents(poisoned)
+    report(poisoned, what="recorded")  # after the others were delivered
 
 
 def _push(delivery: DeliveryContext, recorded: Iterable[Recorded]) -> None:

@@ -44,16 +44,17 @@ def register(app: Celery, *, notify: Notify) -> None:
     # new message, so countdown and run together stay inside the visibility timeout
     # (limits.retry_backoff_max is derived from it); slower retries wait in the row for
     # the sweep. shared=False: the tasks belong to this app alone, with its limits.
-    @app.task(
-        name=bus.TASK_NOTIFY,
-        shared=False,
-        queue=bus.QUEUE_NOTIFY,
-        autoretry_for=(OperationalError, InterfaceError, handlers.DeliveryFailed),
-        retry_backoff=2,
-        retry_backoff_max=notify.limits.retry_backoff_max,
-        retry_jitter=True,
-        max_retries=notify.retry.fast_attempts,
-    )
+    retries: dict[str, Any] = {
+        "shared": False,
+        "queue": bus.QUEUE_NOTIFY,
+        "autoretry_for": (OperationalError, InterfaceError, handlers.DeliveryFailed),
+        "retry_backoff": 2,
+        "retry_backoff_max": notify.limits.retry_backoff_max,
+        "retry_jitter": True,
+        "max_retries": notify.retry.fast_attempts,
+    }
+
+    @app.task(name=bus.TASK_NOTIFY, **retries)
     def on_event(envelope: dict[str, Any]) -> None:
         parsed = Envelope.model_validate(envelope)
         with logcontext.consuming(parsed, consumer=handlers.CONSUMER):
@@ -61,16 +62,7 @@ def register(app: Celery, *, notify: Notify) -> None:
 
     # A batch from the relay: the same retries; an event that fails alone does not hold
     # back the others (handlers.handle_batch).
-    @app.task(
-        name=bus.TASK_NOTIFY_BATCH,
-        shared=False,
-        queue=bus.QUEUE_NOTIFY,
-        autoretry_for=(OperationalError, InterfaceError, handlers.DeliveryFailed),
-        retry_backoff=2,
-        retry_backoff_max=notify.limits.retry_backoff_max,
-        retry_jitter=True,
-        max_retries=notify.retry.fast_attempts,
-    )
+    @app.task(name=bus.TASK_NOTIFY_BATCH, **retries)
     def on_batch(envelopes: list[dict[str, Any]]) -> None:
         parsed = parse_batch(envelopes, consumer=handlers.CONSUMER)
         handlers.handle_batch(envelopes=parsed, delivery=notify)

@@ -30,7 +30,7 @@ from shared.routing.casefacts import case_facts
 from shared.routing.directory import LiveDirectory, SnapshotCache
 from shared.routing.rulestore import ActiveRules
 from shared.runtime import logcontext
-from shared.runtime.batches import PoisonedEvents, run_split
+from shared.runtime.batches import report, run_split
 
 if TYPE_CHECKING:
     from shared.runtime.metrics import WorkerMetrics
@@ -83,17 +83,7 @@ def handle_batch(*, uow_factory: UowFactory, envelopes: list[Envelope], routing:
     poisoned = run_split(
         wanted, lambda part: _route_all(uow_factory, list(part), routing), transient=TRANSIENT
     )
-    for bad in poisoned:
-        with logcontext.correlated(bad.item.correlation_id):
-            log.error(
-                "%s %s could not be routed: %s",
-                bad.item.type,
-                bad.item.id,
-                bad.error,
-                exc_info=bad.error,
-            )
-    if poisoned:
-        raise PoisonedEvents(poisoned)
+    report(poisoned, what="routed")
 
 
 _ROUTED_TYPES = frozenset(t.type for t in _ROUTED)

@@ -27,16 +27,17 @@ def register(
     # stay inside the visibility timeout (limits.retry_backoff_max is derived from it).
     # shared=False: the tasks belong to this app alone, with its limits (Celery would
     # otherwise add the first app's tasks to every app made later in the process).
-    @app.task(
-        name=bus.TASK_ROUTING,
-        shared=False,
-        queue=bus.QUEUE_ROUTING,
-        autoretry_for=(OperationalError, InterfaceError),
-        retry_backoff=1,
-        retry_backoff_max=limits.retry_backoff_max,
-        retry_jitter=True,
-        max_retries=8,
-    )
+    retries: dict[str, Any] = {
+        "shared": False,
+        "queue": bus.QUEUE_ROUTING,
+        "autoretry_for": (OperationalError, InterfaceError),
+        "retry_backoff": 1,
+        "retry_backoff_max": limits.retry_backoff_max,
+        "retry_jitter": True,
+        "max_retries": 8,
+    }
+
+    @app.task(name=bus.TASK_ROUTING, **retries)
     def on_event(envelope: dict[str, Any]) -> None:
         parsed = Envelope.model_validate(envelope)
         with logcontext.consuming(parsed, consumer=handlers.CONSUMER):
@@ -44,16 +45,7 @@ def register(
 
     # A batch from the relay: the same retries; an event that fails alone does not hold
     # back the others (handlers.handle_batch).
-    @app.task(
-        name=bus.TASK_ROUTING_BATCH,
-        shared=False,
-        queue=bus.QUEUE_ROUTING,
-        autoretry_for=(OperationalError, InterfaceError),
-        retry_backoff=1,
-        retry_backoff_max=limits.retry_backoff_max,
-        retry_jitter=True,
-        max_retries=8,
-    )
+    @app.task(name=bus.TASK_ROUTING_BATCH, **retries)
     def on_batch(envelopes: list[dict[str, Any]]) -> None:
         parsed = parse_batch(envelopes, consumer=handlers.CONSUMER)
         handlers.handle_batch(uow_factory=uow_factory, envelopes=parsed, routing=routing)

@@ -78,6 +78,23 @@ def run_split(
     )
 
 
+def report(poisoned: Sequence[Poisoned[Envelope]], *, what: str) -> None:
+    """Log each poisoned event under its correlation id, then raise PoisonedEvents (the
+    message ends as failed) if there was any."""
+    for bad in poisoned:
+        with logcontext.correlated(bad.item.correlation_id):
+            log.error(
+                "%s %s could not be %s: %s",
+                bad.item.type,
+                bad.item.id,
+                what,
+                bad.error,
+                exc_info=bad.error,
+            )
+    if poisoned:
+        raise PoisonedEvents(poisoned)
+
+
 class PoisonedEvents(Exception):
     """Some events of a batch could not be handled; the others were. The message is
     finished as failed (logged, not retried); the reconciliation sweep offers the
