@@ -221,8 +221,9 @@ def test_referrals_saved_in_flight_mode_each_become_exactly_one_routed_case(
         # Signing out asks first when something waits, then leaves nothing on the phone.
         context.set_offline(True)
         save(page, "Kartini", place=place)
-        context.set_offline(False)
+        # The send must fail before the signal returns: the page sends at once on `online`.
         context.route("**/api/v1/referrals", lambda route: route.abort("internetdisconnected"))
+        context.set_offline(False)
         questions: list[str] = []
         page.once("dialog", lambda d: (questions.append(d.message), d.dismiss()))
         page.click("footer .signout button")
