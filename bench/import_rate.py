@@ -18,8 +18,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import random
 import sys
 import time
@@ -36,7 +34,7 @@ sys.path.insert(0, str(REPO))
 
 from bench.pipeline_load import closed_loop  # noqa: E402
 from bench.pipeline_measure import wait_recorded  # noqa: E402
-from bench.real_stack import real_stack, say  # noqa: E402
+from bench.real_stack import machine, real_stack, say  # noqa: E402
 from shared.db import uow_factory_for  # noqa: E402
 from shared.domain.spreadsheet import csv_text  # noqa: E402
 from tests.e2e.stack import Stack  # noqa: E402
@@ -145,11 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     ratio = imported["rows_per_s"] / posts["per_s"]
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "load": os.getloadavg(),
-        },
+        "machine": machine(),
         "single_posts": posts,
         "import": imported,
         "ratio_rows_per_post": round(ratio, 2),

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import sys
 import time
 import uuid
@@ -38,7 +37,7 @@ sys.path.insert(0, str(REPO))
 from sqlalchemy import func, select  # noqa: E402
 
 from bench.pipeline_load import closed_loop  # noqa: E402
-from bench.real_stack import real_stack, say  # noqa: E402
+from bench.real_stack import machine, real_stack, say  # noqa: E402
 from shared.accounts import users  # noqa: E402
 from shared.models import Case  # noqa: E402
 from tests.e2e.stack import Stack  # noqa: E402
@@ -166,11 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     baseline = (one + after) / 2
     report = {
         "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {
-            "cpus": os.cpu_count(),
-            "python": platform.python_version(),
-            "load": os.getloadavg(),
-        },
+        "machine": machine(),
         "single_posts_per_s": {
             "one_client": one,
             "eight_clients": eight,

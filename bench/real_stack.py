@@ -6,6 +6,7 @@ Redis of its own (/usr/bin/redis-server, AOF on) and an SMTP sink."""
 from __future__ import annotations
 
 import os
+import platform
 import sys
 import tempfile
 import time
@@ -34,6 +35,11 @@ ADMIN_URL = os.environ.get(
 
 def say(text: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {text}", flush=True)
+
+
+def machine() -> dict[str, object]:
+    """What a report says of the machine it ran on: cores, Python, the load average now."""
+    return {"cpus": os.cpu_count(), "python": platform.python_version(), "load": os.getloadavg()}
 
 
 # SEKBER_BENCH_ECHO=1: the services' log lines on stderr (to see why a run is slow).

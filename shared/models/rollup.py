@@ -11,6 +11,8 @@ done by then, or not done yet), `closed` and `closed_any` by the last task's end
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import BigInteger, Column, Date, Integer, String, Table, Uuid
 
 from shared.domain import histogram
@@ -40,30 +42,35 @@ ACCEPT_BINS = tuple(f"accept_{i:02d}" for i in range(histogram.COUNT))
 RESOLVE_BINS = tuple(f"resolve_{i:02d}" for i in range(histogram.COUNT))
 MEASURES = COUNTS + ACCEPT_BINS + RESOLVE_BINS
 
+
+def _keyed_measures(*, primary: bool) -> list[Column[Any]]:
+    """(area, pillar, day) and every measure: the columns the sums and the deltas share."""
+    return [
+        Column("area", String(5), primary_key=primary, nullable=False),
+        Column("pillar", String(16), primary_key=primary, nullable=False),
+        Column("day", Date, primary_key=primary, nullable=False),
+        *(Column(name, Integer, nullable=False, server_default="0") for name in MEASURES),
+    ]
+
+
 dashboard_rollups = Table(
     "dashboard_rollups",
     Base.metadata,
-    Column("area", String(5), primary_key=True),
-    Column("pillar", String(16), primary_key=True),
-    Column("day", Date, primary_key=True),
-    *(Column(name, Integer, nullable=False, server_default="0") for name in MEASURES),
+    *_keyed_measures(primary=True),
 )
 
 # What the triggers add, appended and never updated: a writer that updated a summed row
 # (the nation's row of the day is touched by every case) would hold its lock until its
 # transaction ends, and every other writer of the country would wait for it. The relay
-# folds these rows into dashboard_rollups every few seconds (shared/rollups/fold.py);
-# readers sum both.
+# folds these rows into dashboard_rollups every few seconds (shared/rollups/rebuild.py:
+# fold_rollups); readers sum both.
 dashboard_rollup_deltas = Table(
     "dashboard_rollup_deltas",
     Base.metadata,
     Column(
         "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
     ),
-    Column("area", String(5), nullable=False),
-    Column("pillar", String(16), nullable=False),
-    Column("day", Date, nullable=False),
-    *(Column(name, Integer, nullable=False, server_default="0") for name in MEASURES),
+    *_keyed_measures(primary=False),
 )
 
 # Per case and pillar ("*": all of the case's tasks): how many tasks, how many open, the
