@@ -13,7 +13,9 @@ def redis_problem(url: str) -> str | None:
     """Why Redis at `url` does not answer a PING, or None when it does."""
     import redis
 
-    client = redis.Redis.from_url(
+    from shared.redisconn import clients as redisconn
+
+    client = redisconn.client(
         url, socket_connect_timeout=TIMEOUT_SECONDS, socket_timeout=TIMEOUT_SECONDS
     )
     try:

@@ -137,6 +137,7 @@ def relay() -> None:
         batch_size=settings.relay_batch_size,
         per_message=settings.relay_events_per_message,
         hold_at=settings.relay_hold_at,
+        replication=bus.replication(settings),
         chores=[outbox.Chore("fold the dashboard's rollups", settings.rollup_fold_seconds, fold)],
         reconcile_every=settings.reconcile_every_seconds,
         reconcile_after=timedelta(seconds=settings.reconcile_after_seconds),

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
     rollup_fold_seconds: float = Field(default=5.0, gt=0)
     reconcile_every_seconds: float = 30.0
     reconcile_after_seconds: float = 120.0
+    # After each round the relay waits (Redis WAIT) until this many Redis replicas hold
+    # what it published, at most the given time; unset: 1 with a Sentinel URL, else 0.
+    # A failover then loses no message (docs/operations.md, "High availability").
+    redis_replicas_to_confirm: int | None = Field(default=None, ge=0)
+    redis_replica_confirm_ms: int = Field(default=1000, gt=0)
 
     # Intake limits.
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)

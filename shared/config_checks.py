@@ -14,6 +14,8 @@ from urllib.parse import SplitResult, urlsplit
 from pydantic import AfterValidator, BeforeValidator
 from pydantic_settings import NoDecode
 
+from shared.redisconn import address as redisconn_address
+
 PLACEHOLDER_SECRET = "change-me-in-production"
 MIN_SECRET_LENGTH = 32
 SECRET_HOWTO = (
@@ -26,7 +28,7 @@ SECRET_HOWTO = (
 _POSTGRES_ALIASES = ("postgresql://", "postgres://")
 _DATABASE_SCHEMES = frozenset({"sqlite", "sqlite+pysqlite", "postgresql+psycopg"})
 DATABASE_EXAMPLE = "sqlite:///var/sekber.db or postgresql+psycopg://USER:PASSWORD@HOST:5432/NAME"
-REDIS_EXAMPLE = "redis://HOST:6379/0 (rediss:// with TLS)"
+REDIS_EXAMPLE = redisconn_address.EXAMPLE
 
 
 def _split(value: str) -> SplitResult | None:
@@ -66,15 +68,7 @@ def check_database_url(value: str) -> str:
 
 
 def check_redis_url(value: str) -> str:
-    parts = _split(value)
-    database = "" if parts is None else parts.path.removeprefix("/")
-    if (
-        parts is None
-        or parts.scheme not in ("redis", "rediss")
-        or not parts.hostname
-        or not (database == "" or database.isdigit())
-    ):
-        raise ValueError(f"expected a Redis URL, {REDIS_EXAMPLE}")
+    redisconn_address.parse(value)  # ValueError says what is wrong
     return value
 
 

@@ -18,6 +18,7 @@ from redis.exceptions import RedisError
 from shared.bus import transport as broker_transport
 from shared.config import Settings
 from shared.events import Envelope
+from shared.redisconn import clients as redisconn
 
 QUEUE_ROUTING = "sekber.routing"
 QUEUE_NOTIFY = "sekber.notify"
@@ -107,7 +108,8 @@ def task_limits(settings: Settings) -> TaskLimits:
 
 
 def make_celery(settings: Settings, *, name: str) -> Celery:
-    app = Celery(name, broker=settings.redis_url, set_as_current=False)
+    broker_url, sentinel_options = redisconn.kombu_broker(settings.redis_url)
+    app = Celery(name, broker=broker_url, set_as_current=False)
     vt = settings.visibility_timeout_seconds
     transport: dict[str, object] = {
         "visibility_timeout": vt,
@@ -119,6 +121,7 @@ def make_celery(settings: Settings, *, name: str) -> Celery:
     }
     if settings.broker_key_prefix:
         transport["global_keyprefix"] = settings.broker_key_prefix
+    transport.update(sentinel_options)
     scheme = settings.redis_url.partition("://")[0]
     app.conf.update(
         task_serializer="json",
@@ -136,7 +139,9 @@ def make_celery(settings: Settings, *, name: str) -> Celery:
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
         broker_transport_options=transport,
-        broker_transport=broker_transport.register() if scheme in ("redis", "rediss") else None,
+        broker_transport=broker_transport.register(sentinel=bool(sentinel_options))
+        if scheme in ("redis", "rediss", "redis+sentinel")
+        else None,
         visibility_timeout=vt,
         result_backend_transport_options={"visibility_timeout": vt},
         task_default_queue=QUEUE_ROUTING,
@@ -236,6 +241,34 @@ def waiting(producer: Any, queues: set[str]) -> dict[str, int]:
         return {queue: int(size(queue)) for queue in queues}
     except (OSError, RedisError, KombuError):
         return dict.fromkeys(queues, 0)
+
+
+@dataclass(frozen=True)
+class Replication:
+    """How many Redis replicas must confirm the relay's messages, and how long to wait."""
+
+    replicas: int = 0
+    timeout_ms: int = 1000
+
+
+def replication(settings: Settings) -> Replication:
+    replicas = settings.redis_replicas_to_confirm
+    if replicas is None:
+        replicas = 1 if redisconn.parse(settings.redis_url).sentinel else 0
+    return Replication(replicas=replicas, timeout_ms=settings.redis_replica_confirm_ms)
+
+
+def replicated(producer: Any, replication: Replication) -> bool:
+    """Whether the Redis replicas confirmed every message sent so far (always, when none
+    are asked for or the broker is no Redis). A broker that does not answer counts as
+    not confirmed: the caller's next send meets its error the usual way."""
+    confirm = getattr(producer.channel, "replicated", None)
+    if replication.replicas <= 0 or confirm is None:
+        return True
+    try:
+        return bool(confirm(replication.replicas, replication.timeout_ms))
+    except (OSError, RedisError, KombuError):
+        return False
 
 
 def run_worker(

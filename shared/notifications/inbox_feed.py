@@ -16,6 +16,8 @@ from typing import Any
 
 import redis
 
+from shared.redisconn import clients as redisconn
+
 log = logging.getLogger(__name__)
 # The province-wide queue of tasks that found nobody at any level.
 SUPERVISORS = "sekber-supervisors"
@@ -57,7 +59,7 @@ class InboxPublisher:
     def publish(self, recipient: str, item: InboxItem) -> None:
         try:
             if self._client is None:
-                self._client = redis.Redis.from_url(self._url, socket_timeout=5)
+                self._client = redisconn.client(self._url, socket_timeout=5)
             self._client.publish(channel_name(self._prefix, recipient), item.to_json())
         except redis.RedisError as exc:
             log.warning("inbox push of notification %s failed: %s", item.id, exc)

@@ -45,6 +45,7 @@ HOLD_POLL_SECONDS = 0.025
 # take it (all stuck, or none running): holding would only move the wait from Redis to
 # the outbox, so its events go as before, in messages of their own size, until it moves.
 HOLD_AT_MOST_SECONDS = 2.0
+NO_REPLICATION = bus.Replication()
 
 
 class Stalls:
@@ -105,6 +106,7 @@ def relay_round(
     per_message: int = DEFAULT_PER_MESSAGE,
     hold_at: int = HOLD_AT,
     stalls: Stalls | None = None,
+    replication: bus.Replication = NO_REPLICATION,
 ) -> Round:
     """Publish one round of unpublished events, many to a message.
 
@@ -114,7 +116,8 @@ def relay_round(
     that gathered meanwhile as one message (up to `per_message`). At a low rate every
     worker is free, nothing is held, and each event goes at once, alone. With `stalls`
     (the relay loop's), a queue nobody has taken from for HOLD_AT_MOST_SECONDS is not
-    held."""
+    held. With `replication`, the round's messages are confirmed by Redis replicas before
+    their events count as published (a failover then loses none)."""
     with app.producer_or_acquire() as producer:  # one producer for the round
         busy = _busy_queues(producer, hold_at, stalls or Stalls())
         held_types = sorted(t for t, subs in bus.SUBSCRIPTIONS.items() if busy & _queues(subs))
@@ -139,6 +142,13 @@ def relay_round(
             messages = 0
             try:
                 messages = _send(app, producer, envelopes, per_message=per_message, sent=sent)
+                if sent and not bus.replicated(producer, replication):
+                    log.warning(
+                        "no Redis replica confirmed %d published event(s) within %d ms: "
+                        "a failover now would leave them to the reconciliation sweep",
+                        len(sent),
+                        replication.timeout_ms,
+                    )
             finally:
                 # Keep what went out even when the broker fails half-way through the round.
                 _mark(uow.session, tried=[row_id for row_id, _ in envelopes], sent=sent)
@@ -330,6 +340,7 @@ def run_relay(
     per_message: int = DEFAULT_PER_MESSAGE,
     hold_at: int = HOLD_AT,
     chores: Sequence[Chore] = (),
+    replication: bus.Replication = NO_REPLICATION,
 ) -> None:
     """Relay loop: drain the outbox, back off while the broker is down, sweep now and then.
     `heartbeat` is called once a round (the liveness probe's evidence, see
@@ -361,6 +372,7 @@ def run_relay(
                 per_message=per_message,
                 hold_at=hold_at,
                 stalls=stalls,
+                replication=replication,
             )
             backoff = poll_seconds
             if metrics is not None:

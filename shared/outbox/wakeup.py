@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import make_conninfo
 from sqlalchemy import make_url
 
 from shared.outbox.store import WAKE_CHANNEL
@@ -23,12 +24,7 @@ class Wakeup:
     connection is down, it simply waits the poll interval."""
 
     def __init__(self, database_url: str, *, stop: threading.Event) -> None:
-        url = make_url(database_url)
-        self._conninfo = (
-            url.set(drivername="postgresql").render_as_string(hide_password=False)
-            if url.get_backend_name() == "postgresql"
-            else None
-        )
+        self._conninfo = _conninfo(database_url)
         self._stop = stop
         self._conn: psycopg.Connection[Any] | None = None
 
@@ -67,3 +63,15 @@ class Wakeup:
             with contextlib.suppress(psycopg.Error):
                 self._conn.close()
             self._conn = None
+
+
+def _conninfo(database_url: str) -> str | None:
+    """libpq's connection string for a PostgreSQL URL, as SQLAlchemy's dialect reads it
+    (several hosts, `target_session_attrs`: the LISTEN follows the primary as the pool's
+    connections do); None for another database."""
+    url = make_url(database_url)
+    if url.get_backend_name() != "postgresql":
+        return None
+    _args, params = url.get_dialect()().create_connect_args(url)
+    params.pop("context", None)
+    return make_conninfo(**{key: str(value) for key, value in params.items()})

@@ -75,6 +75,8 @@ def install(app: Celery, settings: Settings, *, queue: str) -> None:
     import redis
     from celery import signals
 
+    from shared.redisconn import clients as redisconn
+
     every = min(5.0, settings.consumer_stall_after_seconds / 6)
     watch = ConsumingWatch(
         stall_after=settings.consumer_stall_after_seconds,
@@ -90,9 +92,7 @@ def install(app: Celery, settings: Settings, *, queue: str) -> None:
 
     def watch_consuming(stopping: threading.Event, worker: Any) -> None:
         watch.taken(time.monotonic())  # the clock starts when the worker does
-        client = redis.Redis.from_url(
-            settings.redis_url, socket_timeout=2, socket_connect_timeout=2
-        )
+        client = redisconn.client(settings.redis_url, socket_timeout=2, socket_connect_timeout=2)
         try:
             while not stopping.wait(every):
                 try:

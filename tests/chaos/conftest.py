@@ -20,6 +20,7 @@ from shared.migrate import upgrade
 from shared.reference.catalogue import seed_catalogue
 from shared.reference.demo import load_demo_directory
 from shared.reference.regions import load_regions
+from tests.chaos.ha_servers import SentinelGroup, StreamingPair
 from tests.chaos.harness import Harness, stack_for
 from tests.chaos.servers import PgCluster, RedisServer, WebhookReceiver
 from tests.e2e.stack import SmtpServer
@@ -27,7 +28,7 @@ from tests.e2e.test_referral_flow import east_java_villages
 from tests.support import servers
 
 DEFAULT_REFERRALS = 2000
-FAULTS = 6  # tests in test_faults.py; each gets its share of the referrals
+FAULTS = 8  # tests in test_faults.py and test_failover.py; each gets its share
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -102,12 +103,24 @@ def own_postgres() -> Iterator[tuple[PgCluster, str]]:
 
 
 def _harness(
-    tmp_path: Path, database_url: str, referrals: int, villages: list[str]
+    tmp_path: Path,
+    database_url: str,
+    referrals: int,
+    villages: list[str],
+    *,
+    redis_url: str | None = None,
 ) -> Iterator[Harness]:
+    """The stack on a Redis of its own, or on `redis_url` (a Sentinel group the caller
+    runs; the harness's own Redis then sits unused)."""
     redis = RedisServer(tmp_path / "redis").start()
     try:
         with SmtpServer() as smtp, WebhookReceiver() as webhook:
-            stack = stack_for(database_url=database_url, redis=redis, smtp=smtp, webhook=webhook)
+            stack = stack_for(
+                database_url=database_url,
+                redis_url=redis_url or redis.url,
+                smtp=smtp,
+                webhook=webhook,
+            )
             try:
                 stack.start()
                 yield Harness(
@@ -140,3 +153,35 @@ def harness_own_postgres(
     villages = east_java_villages(uow_factory_for(url), 200)
     for running in _harness(tmp_path, url, chaos_referrals, villages):
         yield running, cluster
+
+
+@pytest.fixture
+def harness_sentinel(
+    tmp_path: Path, chaos_database_url: str, chaos_referrals: int, chaos_villages: list[str]
+) -> Iterator[tuple[Harness, SentinelGroup]]:
+    """The stack on a Redis primary and replica under three sentinels."""
+    group = SentinelGroup(tmp_path / "sentinel").start()
+    try:
+        for running in _harness(
+            tmp_path, chaos_database_url, chaos_referrals, chaos_villages, redis_url=group.url
+        ):
+            yield running, group
+    finally:
+        group.stop()
+
+
+@pytest.fixture
+def harness_streaming_pair(
+    tmp_path: Path, chaos_referrals: int
+) -> Iterator[tuple[Harness, StreamingPair]]:
+    """The stack on a PostgreSQL primary with a synchronous streaming standby; every
+    process is given both servers (target_session_attrs=read-write)."""
+    pair = StreamingPair()
+    try:
+        url = pair.start("sekber_chaos")
+        prepare(url)
+        villages = east_java_villages(uow_factory_for(url), 200)
+        for running in _harness(tmp_path, url, chaos_referrals, villages):
+            yield running, pair
+    finally:
+        pair.stop()

@@ -91,14 +91,14 @@ class Harness:
 
 
 def stack_for(
-    *, database_url: str, redis: RedisServer, smtp: SmtpServer, webhook: WebhookReceiver
+    *, database_url: str, redis_url: str, smtp: SmtpServer, webhook: WebhookReceiver
 ) -> Stack:
     settings = Settings(
         environment="test",
         secret_key=SECRET,
         data_key=DATA_KEY,
         database_url=database_url,
-        redis_url=redis.url,
+        redis_url=redis_url,
         broker_key_prefix="",
         visibility_timeout_seconds=10,
         task_time_limit_seconds=8,

@@ -10,6 +10,7 @@ import subprocess
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -30,10 +31,13 @@ class RedisServer:
     SIGKILL may lose the last second of writes, which the outbox sweep must make good.
     """
 
-    def __init__(self, data_dir: Path, *, appendfsync: str = "everysec") -> None:
+    def __init__(
+        self, data_dir: Path, *, appendfsync: str = "everysec", extra: Sequence[str] = ()
+    ) -> None:
         self.data_dir = data_dir
         self.port = free_port()
         self.appendfsync = appendfsync
+        self.extra = tuple(extra)  # more redis-server options, e.g. --replicaof
         self.process: subprocess.Popen[bytes] | None = None
 
     @property
@@ -52,6 +56,7 @@ class RedisServer:
             "--maxmemory-policy", "noeviction",
             "--save", "",
             "--logfile", "redis.log",
+            *self.extra,
         ]  # fmt: skip
         self.process = subprocess.Popen(
             argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
@@ -143,7 +148,7 @@ class PgCluster:
         admin.dispose()
         return self.admin_url.rsplit("/", 1)[0] + f"/{name}"
 
-    def _ctl(self, *args: str) -> None:
+    def ctl(self, *args: str) -> None:
         subprocess.run(
             _as_postgres(
                 str(PG_BIN / "pg_ctl"), "-D", str(self.data_dir), "-l",
@@ -153,15 +158,15 @@ class PgCluster:
         )  # fmt: skip
 
     def start(self) -> None:
-        self._ctl("start")
+        self.ctl("start")
 
     def restart(self) -> None:
         """A fast restart: open connections are cut, running transactions roll back."""
-        self._ctl("restart", "-m", "fast")
+        self.ctl("restart", "-m", "fast")
 
     def stop(self) -> None:
         try:
-            self._ctl("stop", "-m", "immediate")
+            self.ctl("stop", "-m", "immediate")
         finally:
             shutil.rmtree(self.base_dir, ignore_errors=True)
 

@@ -13,7 +13,6 @@ from email.message import Message
 from typing import Any
 
 import httpx
-import redis
 from aiosmtpd.controller import Controller
 from prometheus_client.parser import text_string_to_metric_families
 
@@ -26,6 +25,7 @@ from sekber_cli.supervisor import (
     wait_for_http,
 )
 from shared.config import Settings
+from shared.redisconn import clients as redisconn
 from tests.support.auth import headers_for
 
 
@@ -143,7 +143,7 @@ class Stack:
         self.http = httpx.Client(
             base_url=self.base_url, timeout=10, headers=headers_for("case_worker", CASE_WORKER)
         )
-        self.redis = redis.Redis.from_url(settings.redis_url)
+        self.redis = redisconn.client(settings.redis_url)
 
     def queue_length(self, queue: str) -> int:
         return int(self.redis.llen(self.settings.broker_key_prefix + queue))

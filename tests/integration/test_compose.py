@@ -246,3 +246,23 @@ def test_workers_relay_and_scheduler_have_a_liveness_check_on_their_heartbeat(
     assert check["start_period"] and check["retries"] >= 1
     env = services[name]["environment"]
     assert env["SEKBER_HEARTBEAT_DIR"].startswith("/tmp/")
+
+
+def test_the_ha_profile_runs_a_durable_replica_and_three_sentinels(
+    compose: dict[str, Any], services: dict[str, Any]
+) -> None:
+    replica = services["redis-replica"]
+    words = [str(w) for w in replica["command"]]
+    assert words[words.index("--replicaof") + 1 : words.index("--replicaof") + 3] == [
+        "redis",
+        "6379",
+    ]
+    assert words[words.index("--appendonly") + 1] == "yes"
+    sentinels = [name for name in services if name.startswith("sentinel-")]
+    assert len(sentinels) == 3
+    for name in ["redis-replica", *sentinels]:
+        assert services[name]["profiles"] == ["ha"]
+    assert "sentinel monitor sekber redis 6379 2" in services["sentinel-1"]["command"][-1]
+    # The app's Redis is one server unless the operator names the Sentinel group.
+    url = compose["x-sekber-env"]["SEKBER_REDIS_URL"]
+    assert url == "${SEKBER_REDIS_URL:-redis://redis:6379/0}"

@@ -23,8 +23,9 @@ from collections.abc import Sequence
 
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
-from limits.storage import RedisStorage
 from limits.strategies import MovingWindowRateLimiter
+
+from shared.redisconn import clients as redisconn
 
 
 class ThrottleUnavailable(Exception):
@@ -44,7 +45,7 @@ class SignInThrottle:
     def __init__(
         self, redis_url: str, *, key_prefix: str, pair_limits: str, address_limits: str
     ) -> None:
-        self._storage = RedisStorage(
+        self._storage = redisconn.limits_storage(
             redis_url,
             key_prefix=f"{key_prefix}sekber-signin",
             wrap_exceptions=True,

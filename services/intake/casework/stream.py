@@ -29,6 +29,7 @@ from services.intake.edge.errors import refused
 from services.intake.edge.textguard import GuardedRoute
 from shared.domain.actor import Actor
 from shared.notifications.inbox_feed import SUPERVISORS, InboxItem, channel_name
+from shared.redisconn import clients as redisconn
 
 log = logging.getLogger(__name__)
 router = APIRouter(route_class=GuardedRoute, prefix="/inbox", tags=["casework"])
@@ -69,7 +70,7 @@ async def inbox_stream(
     created_at, title_id, title_en}` for each new in-app notification, `event: ping`
     every 15 s. Reload the inbox after (re)connecting: nothing is replayed."""
     channels, patterns = _subscriptions(actor, settings.broker_key_prefix)
-    client = aioredis.Redis.from_url(settings.redis_url, socket_connect_timeout=5)
+    client = redisconn.async_client(settings.redis_url, socket_connect_timeout=5)
     pubsub = client.pubsub()
     try:
         await pubsub.subscribe(*channels)

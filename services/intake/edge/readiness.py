@@ -11,6 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from shared import migrate
 from shared.db import UowFactory
+from shared.redisconn import clients as redisconn
 
 log = logging.getLogger(__name__)
 
@@ -53,7 +54,7 @@ def check(state: Readiness) -> dict[str, str]:
 
 
 def _redis(url: str) -> str:
-    client = redis.Redis.from_url(
+    client = redisconn.client(
         url, socket_timeout=REDIS_TIMEOUT_SECONDS, socket_connect_timeout=REDIS_TIMEOUT_SECONDS
     )
     try:

@@ -32,6 +32,7 @@ from shared.domain.deadlines import Step
 from shared.domain.lifecycle import State
 from shared.domain.notice import NotificationState
 from shared.models import Notification, Referral
+from shared.redisconn import clients as redisconn
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,7 @@ class BrokerQueues:
         key_prefix: str,
         queues: Sequence[str] = (bus.QUEUE_ROUTING, bus.QUEUE_NOTIFY),
     ) -> None:
-        self._client = redis.Redis.from_url(
+        self._client = redisconn.client(
             redis_url,
             socket_timeout=REDIS_TIMEOUT_SECONDS,
             socket_connect_timeout=REDIS_TIMEOUT_SECONDS,
