@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,7 +38,9 @@ def _async_roundtrip(url: str, key: str) -> object:
         finally:
             await client.aclose()
 
-    return asyncio.run(go())
+    # A thread of its own: another test in this process may have left a loop running here.
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, go()).result()
 
 
 def test_every_redis_client_follows_the_primary_after_a_failover(group: SentinelGroup) -> None:
