@@ -5,12 +5,16 @@ broker, after the primary is killed and its replica promoted."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
+import redis
 from limits import parse
+from limits.errors import StorageError
 from limits.strategies import MovingWindowRateLimiter
 
 from shared import bus
@@ -18,6 +22,8 @@ from shared.config import Settings
 from shared.redisconn import clients
 from tests.chaos.ha_servers import SentinelGroup
 from tests.support.auth import SECRET
+
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -27,6 +33,18 @@ def group(tmp_path: Path) -> Iterator[SentinelGroup]:
         yield running
     finally:
         running.stop()
+
+
+def eventually(step: Callable[[], T]) -> T:
+    """`step`, tried again for up to 20 s while Redis errors say the move is not over."""
+    deadline = time.monotonic() + 20
+    while True:
+        try:
+            return step()
+        except (redis.RedisError, StorageError):
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 def _async_roundtrip(url: str, key: str) -> object:
@@ -58,18 +76,12 @@ def test_every_redis_client_follows_the_primary_after_a_failover(group: Sentinel
     group.primary.kill()
     group.wait_promoted()
 
-    # A client's first command after the move may meet the dead primary; the next asks
-    # the sentinels again.
-    for attempt in range(20):
-        try:
-            client.set("after", "2")
-            break
-        except Exception:
-            if attempt == 19:
-                raise
+    # A client's first command after the move may meet the dead primary, or a sentinel
+    # that has not caught up yet; the next asks the sentinels again.
+    eventually(lambda: client.set("after", "2"))
     assert client.get("before") == b"1"  # written before the kill, replicated
-    assert _async_roundtrip(group.url, "async-key") == b"async"
-    assert limiter.hit(five, "someone")
+    assert eventually(lambda: _async_roundtrip(group.url, "async-key")) == b"async"
+    assert eventually(lambda: limiter.hit(five, "someone"))
     assert limiter.get_window_stats(five, "someone").remaining == 3
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=10, interval_start=0.2, interval_step=0.2)
