@@ -42,8 +42,9 @@ from sqlalchemy.engine import make_url
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.dashboard_verify import verify
+from bench.gaps_verify import verify_gaps
 from sekber_cli.bootstrap import prepare_database
-from services.intake.dashboard import measures, queries
+from services.intake.dashboard import gaps, measures, queries
 from services.intake.dashboard.measures import Bucket
 from services.intake.dashboard.sql import Filters
 from shared.db import read_only, uow_factory_for
@@ -331,7 +332,14 @@ WIDGETS: dict[str, Callable[..., Any]] = {
     "breaches": lambda s, f: queries.breaches(s, f=f, bucket=Bucket.WEEK),
     "decline_reasons": lambda s, f: queries.decline_reasons(s, f=f),
     "backlog": lambda s, f: queries.backlog(s, f=f),
+    # Issue 26: a province's kab/kota from the rollups (the national filter sets ask for
+    # East Java, the default), a kab/kota's kecamatan from its tasks.
+    "service_gaps": lambda s, f: gaps.read_rows(s, gap_ask(f)),
 }
+
+
+def gap_ask(f: Filters) -> gaps.GapAsk:
+    return gaps.GapAsk(f.scope or "35", "", f.period, f.now, f.pillar)
 
 
 def measure(url: str, *, reps: int, now: datetime) -> dict[str, Any]:
@@ -422,6 +430,8 @@ def main() -> int:
         times = measure(url, reps=args.reps, now=now)
         times["load_average"] = {"before": load_before, "after": os.getloadavg()}
         problems = [] if args.no_verify else verify(url, now=now, say=say)
+        if not args.no_verify:
+            problems += verify_gaps(url, now=now, say=say)
     finally:
         if not args.keep and not args.reuse:
             with admin.connect() as conn:

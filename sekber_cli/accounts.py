@@ -60,6 +60,9 @@ def create_user(
     password: Annotated[
         bool, typer.Option("--password/--no-password", help="Ask for a password")
     ] = True,
+    phone: Annotated[
+        str | None, typer.Option(help="The mobile number it reports cases from by SMS")
+    ] = None,
 ) -> None:
     """Create an account.
 
@@ -78,6 +81,7 @@ def create_user(
                 jurisdiction=jurisdiction,
                 coordinator_ref=coordinator,
                 unit_ref=unit,
+                phone=phone,
             )
         except users.AccountError as exc:
             raise _refuse(exc) from None
@@ -115,6 +119,27 @@ def set_password(username: Annotated[str, typer.Argument()]) -> None:
         _note(uow.session, username, "password_set")
         uow.commit()
     typer.echo(f"Password of {username} set.")
+
+
+@user_app.command("set-phone")
+def set_phone(
+    username: Annotated[str, typer.Argument()],
+    phone: Annotated[str, typer.Argument(help='+62..., 62... or 08...; "" to remove it')],
+) -> None:
+    """Register the number a case worker reports cases from by SMS.
+
+    Messages from it act as this account (docs/messaging.md); one account a number."""
+    from shared.accounts import users
+
+    with _factory()() as uow:
+        try:
+            user = users.set_phone(uow.session, username=username, phone=phone)
+        except users.AccountError as exc:
+            raise _refuse(exc) from None
+        _note(uow.session, username, "phone_set")
+        uow.commit()
+        shown = user.phone or "none"
+    typer.echo(f"Phone of {username}: {shown}.")
 
 
 @user_app.command("disable")

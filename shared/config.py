@@ -28,6 +28,8 @@ from shared.config_errors import SettingsError
 __all__ = ["MIN_SECRET_LENGTH", "PLACEHOLDER_SECRET", "Settings", "SettingsError"]
 
 WEBHOOK_SECRET_PREFIX = "whsec_"
+# The gateway secret printed in docs/messaging.md: fine on a laptop, refused elsewhere.
+EXAMPLE_INBOUND_SECRET = "whsec_c2VrYmVyLWV4YW1wbGUtZ2F0ZXdheS1zZWNyZXQ="
 SOFT_LIMIT_MARGIN_SECONDS = 2
 # A task's automatic retries wait at most this long (less when the visibility timeout
 # leaves less room, see task_retry_backoff_max_seconds).
@@ -136,6 +138,15 @@ class Settings(BaseSettings):
     gateway_url: OptionalHttpUrl = ""
     gateway_token: str = ""
     gateway_timeout_seconds: float = Field(default=5.0, gt=0)
+    # Two-way messages (docs/messaging.md): the gateway signs what it posts to
+    # /api/v1/gateway/inbound as Standard Webhooks with this secret ("whsec_" and the
+    # base64 of at least 24 bytes); empty: the endpoint is off. Required in production
+    # with the gateway; the documented example secret is refused outside development.
+    gateway_inbound_secret: str = Field(default="", repr=False)
+    # An inbound message signed longer ago (or further ahead) than this is refused.
+    gateway_inbound_tolerance_seconds: int = Field(default=300, ge=30, le=3600)
+    # Messages acted on per sender, in tiers; the rest are kept and audited, not acted on.
+    gateway_sender_limits: str = "10/minute;60/hour;200/day"
 
     # Notify (docs/reliability.md): how long a sender holds a row while sending (longer
     # than any channel's timeout), how often the sweep sends what is due (retries, rows
@@ -194,7 +205,7 @@ class Settings(BaseSettings):
     # json for a log collector, text for a terminal; unset: json in production only.
     log_format: Literal["json", "text"] | None = None
 
-    @field_validator("login_pair_limits", "login_address_limits")
+    @field_validator("login_pair_limits", "login_address_limits", "gateway_sender_limits")
     @classmethod
     def _rate_limits(cls, value: str, info: ValidationInfo) -> str:
         from limits import parse_many
@@ -248,6 +259,20 @@ class Settings(BaseSettings):
             raise ValueError("SEKBER_WEBHOOK_URL must be at most 254 characters")
         if self.gateway_url and not self.gateway_token:
             raise ValueError("SEKBER_GATEWAY_TOKEN must be set with SEKBER_GATEWAY_URL")
+        inbound = self.gateway_inbound_secret
+        if inbound and not _is_webhook_secret(inbound):
+            raise ValueError(
+                "SEKBER_GATEWAY_INBOUND_SECRET must be whsec_ and the base64 of at least 24 bytes"
+            )
+        if inbound == EXAMPLE_INBOUND_SECRET and self.environment != "development":
+            raise ValueError(
+                "SEKBER_GATEWAY_INBOUND_SECRET is the example from docs/messaging.md, which "
+                "anyone can read; make your own (docs/messaging.md says how)"
+            )
+        if self.environment == "production" and self.gateway_url and not inbound:
+            raise ValueError(
+                "SEKBER_GATEWAY_INBOUND_SECRET must be set with SEKBER_GATEWAY_URL in production"
+            )
         return self
 
     @model_validator(mode="after")

@@ -140,6 +140,21 @@ class NotificationReplayRequested(Event):
     case_id: uuid.UUID
 
 
+class MessageReceived(Event):
+    """The messaging gateway delivered a message (SMS, WhatsApp, Telegram); it waits to be
+    read and acted on (docs/messaging.md)."""
+
+    type: ClassVar[str] = "MessageReceived"
+    message_id: uuid.UUID
+
+
+class MessageAnswered(Event):
+    """An inbound message was handled; its reply waits to be sent to the sender."""
+
+    type: ClassVar[str] = "MessageAnswered"
+    message_id: uuid.UUID
+
+
 EVENT_TYPES: dict[str, type[Event]] = {
     cls.type: cls
     for cls in (
@@ -156,6 +171,8 @@ EVENT_TYPES: dict[str, type[Event]] = {
         CaseMergeUndone,
         NotificationReplayRequested,
         ImportReceived,
+        MessageReceived,
+        MessageAnswered,
     )
 }
 

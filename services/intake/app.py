@@ -18,6 +18,7 @@ from services.intake import (
     dashboard,
     fhir,
     imports,
+    messaging,
     notifications,
     privacy,
     reference,
@@ -130,6 +131,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         privacy,
         dashboard,
         imports,
+        messaging,
         # Last: it re-words the refusals the app's handlers give under /fhir/.
         fhir,
     ):

@@ -24,7 +24,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from services.notify import messages
+from services.notify import gap_digest, messages
 from services.notify.context import case_context
 from services.notify.delivery import DIGEST, deliver
 from services.notify.delivery_context import DeliveryContext
@@ -98,6 +98,10 @@ def send_digests(
             continue
         made += 1
         deliver(delivery, notification_ids=[digest_id], in_task=False, now=now)
+    # The province supervisors' weekly digest of service gaps, once its week is due; after
+    # the coordinators' digests, so that a failure here (the task fails and the next check
+    # tries again) never holds theirs back.
+    gap_digest.send_weekly(uow_factory, hour=hour, now=now, base_url=delivery.base_url)
     return made
 
 

@@ -9,10 +9,10 @@ from typing import Any
 from celery import Celery
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from services.notify import delivery, digest, handlers, sweep
+from services.notify import delivery, digest, handlers, replies, sweep
 from services.notify.delivery_context import DeliveryContext
 from shared import bus
-from shared.events import Envelope
+from shared.events import Envelope, MessageAnswered
 from shared.runtime import logcontext
 from shared.runtime.batches import parse_batch
 
@@ -67,6 +67,18 @@ def register(app: Celery, *, notify: Notify) -> None:
         parsed = parse_batch(envelopes, consumer=handlers.CONSUMER)
         handlers.handle_batch(envelopes=parsed, delivery=notify)
 
+    # The reply to a message a person sent (docs/messaging.md): the same fast retries.
+    @app.task(
+        name=bus.TASK_NOTIFY_REPLY,
+        **{**retries, "autoretry_for": (*retries["autoretry_for"], replies.ReplyFailed)},
+    )
+    def reply(envelope: dict[str, Any]) -> None:
+        parsed = Envelope.model_validate(envelope)
+        event = parsed.event()
+        if isinstance(event, MessageAnswered):
+            with logcontext.consuming(parsed, consumer=bus.REPLIES.consumer):
+                replies.send(notify, event.message_id)
+
     # The rows an event task's budget left. A failure waits for the sweep (the rows keep
     # their retry times); a budget spent again sends the rest on once more.
     @app.task(name=bus.TASK_NOTIFY_DELIVER, queue=bus.QUEUE_NOTIFY, shared=False)
@@ -82,7 +94,8 @@ def register(app: Celery, *, notify: Notify) -> None:
     # including what this one left when its budget ran out (so do the digests).
     @app.task(name=bus.TASK_NOTIFY_SWEEP, queue=bus.QUEUE_NOTIFY, shared=False)
     def sweep_due() -> int:
-        return sweep.sweep(notify, now=notify.clock())
+        now = notify.clock()
+        return sweep.sweep(notify, now=now) + replies.sweep(notify, now=now)
 
     @app.task(name=bus.TASK_NOTIFY_DIGESTS, queue=bus.QUEUE_NOTIFY, shared=False)
     def send_digests() -> int:

@@ -13,6 +13,8 @@ from shared.models import Coordinator, User
 PASSWORD = "demo-sekber-2026"
 # The coordinator account serves Kab. Lumajang's TKSK (a region the demo directory covers).
 COORDINATOR_REGION = "35.08"
+# The demo case worker's registered number: SMS reports from it are hers (docs/messaging.md).
+CASE_WORKER_PHONE = "+6281100002026"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ def create(session: Session) -> list[DemoAccount]:
             password=PASSWORD,
             jurisdiction=account.jurisdiction,
             coordinator_ref=str(coordinator.id) if coordinator else None,
+            phone=CASE_WORKER_PHONE if account.role == "case_worker" else None,
         )
         created.append(account)
     return created

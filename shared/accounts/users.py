@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from shared.accounts import passwords, sessions
 from shared.db import UowFactory, read_only
+from shared.domain import phone as phones
 from shared.domain import regions
 from shared.domain.access import ROLES, Role
 from shared.models import Coordinator, User
@@ -48,6 +49,7 @@ def create_user(
     jurisdiction: str = "",
     coordinator_ref: str | None = None,
     unit_ref: str | None = None,
+    phone: str | None = None,
 ) -> User:
     username = normalise_username(username)
     if not USERNAME.match(username):
@@ -81,8 +83,35 @@ def create_user(
         password_hash=passwords.hash_password(password) if password is not None else None,
     )
     session.add(user)
+    if phone:
+        _register_phone(session, user, phone)
     session.flush()
     return user
+
+
+def set_phone(session: Session, *, username: str, phone: str | None) -> User:
+    """Register the number a person reports cases from by SMS (docs/messaging.md); None or
+    "" takes it away."""
+    user = find(session, username)
+    if phone:
+        _register_phone(session, user, phone)
+    else:
+        user.phone = None
+    return user
+
+
+def _register_phone(session: Session, user: User, raw: str) -> None:
+    number = phones.normalise(raw)
+    if number is None or len(number) > 16:
+        raise AccountError("phone", "a phone number such as +6281234567890 or 081234567890")
+    if user.role == Role.COORDINATOR:
+        raise AccountError(
+            "phone", "a coordinator's phone is in the directory (its `phone` column)"
+        )
+    holder = session.scalar(select(User.username).where(User.phone == number))
+    if holder is not None and holder != user.username:
+        raise AccountError("phone", f"{number} is registered to another account")
+    user.phone = number
 
 
 def _coordinator(session: Session, ref: str | None, field: str) -> Coordinator | None:

@@ -47,6 +47,11 @@ NOTIFY_DIGEST_CHECK_SECONDS = 300.0
 TASK_IMPORTS = "sekber.imports.on_event"
 TASK_IMPORTS_BATCH = "sekber.imports.batch"
 TASK_IMPORTS_SWEEP = "sekber.imports.sweep"
+# Two-way messages (docs/messaging.md): the import worker, which already stores referrals
+# off the request through intake's own rules, reads each inbound message and acts on it
+# (on its queue, sekber.imports); notify sends the reply.
+TASK_MESSAGES = "sekber.imports.on_message"
+TASK_NOTIFY_REPLY = "sekber.notify.reply"
 # The lock each worker's restore sweep takes in Redis expires after this (kombu: 300 s). A
 # sweep holds it for milliseconds, but one that Redis dies in the middle of stays in the
 # append-only file, and no sweep ran until it expired: messages a crash left unacknowledged
@@ -69,6 +74,8 @@ class Subscriber:
 ROUTING = Subscriber("routing", TASK_ROUTING, QUEUE_ROUTING, TASK_ROUTING_BATCH)
 NOTIFY = Subscriber("notify", TASK_NOTIFY, QUEUE_NOTIFY, TASK_NOTIFY_BATCH)
 IMPORTS = Subscriber("imports", TASK_IMPORTS, QUEUE_IMPORTS)
+MESSAGES = Subscriber("messages", TASK_MESSAGES, QUEUE_IMPORTS)
+REPLIES = Subscriber("replies", TASK_NOTIFY_REPLY, QUEUE_NOTIFY)
 
 SUBSCRIPTIONS: dict[str, tuple[Subscriber, ...]] = {
     "CaseReceived": (ROUTING,),
@@ -82,6 +89,8 @@ SUBSCRIPTIONS: dict[str, tuple[Subscriber, ...]] = {
     "CaseClosed": (NOTIFY,),
     "NotificationReplayRequested": (NOTIFY,),
     "ImportReceived": (IMPORTS,),
+    "MessageReceived": (MESSAGES,),
+    "MessageAnswered": (REPLIES,),
 }
 
 

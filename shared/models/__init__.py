@@ -7,7 +7,9 @@ from shared.models.calendar import CalendarDay
 from shared.models.case import Case, CaseEvent, Referral, ReferralOffer
 from shared.models.directory import Coordinator
 from shared.models.duplicate import CaseNameKey, PossibleDuplicate
+from shared.models.gaps import ServiceGapDigest
 from shared.models.imports import Import, ImportRow
+from shared.models.messages import InboundMessage
 from shared.models.notification import Notification
 from shared.models.outbox import OutboxEvent, ProcessedEvent
 from shared.models.preferences import NotificationPreference, NotificationSettings
@@ -34,6 +36,7 @@ __all__ = [
     "Coordinator",
     "Import",
     "ImportRow",
+    "InboundMessage",
     "Notification",
     "NotificationPreference",
     "NotificationSettings",
@@ -48,6 +51,7 @@ __all__ = [
     "RegionSuccessor",
     "RevokedSession",
     "RuleSetVersion",
+    "ServiceGapDigest",
     "User",
     "dashboard_case_ends",
     "dashboard_rollup_deltas",

@@ -31,6 +31,9 @@ class User(Base):
     # None: no password login (an account for API keys only).
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A case worker's registered mobile number (+62..., shared/domain/phone.py): reports
+    # sent by SMS from it are theirs (docs/messaging.md). One account a number.
+    phone: Mapped[str | None] = mapped_column(String(16), index=True, unique=True)
     # Unused since sign-in throttling moved to Redis (0004); kept, since dropping a column
     # rebuilds the table on SQLite.
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)

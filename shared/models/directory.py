@@ -6,8 +6,9 @@ import uuid
 from datetime import date, datetime
 
 from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, Uuid
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from shared.domain import phone as phones
 from shared.models.base import Base, UTCDateTime, new_id, utcnow
 
 
@@ -25,6 +26,9 @@ class Coordinator(Base):
     region_code: Mapped[str] = mapped_column(ForeignKey("regions.code"))
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(32))
+    # The phone as +62... (shared/domain/phone.py), kept with it: a message from this
+    # number acts as this coordinator (docs/messaging.md).
+    phone_key: Mapped[str | None] = mapped_column(String(16), index=True)
     # The chat a Telegram bot writes to (the coordinator started the bot); None: no Telegram.
     telegram_chat_id: Mapped[str | None] = mapped_column(String(32))
     language: Mapped[str] = mapped_column(String(2), default="id")
@@ -37,3 +41,8 @@ class Coordinator(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Set when the directory entry changes (not on assignment): it versions the snapshot.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    @validates("phone")
+    def _keep_phone_key(self, _key: str, value: str | None) -> str | None:
+        self.phone_key = phones.normalise(value) if value else None
+        return value

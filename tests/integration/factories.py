@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from services.intake.referrals.schemas import BeneficiaryIn, ReferralCreate, ReporterIn
 from services.intake.referrals.service import submit_referral
@@ -15,7 +16,7 @@ from shared.db import UowFactory
 from shared.domain.routing.facts import Need
 from shared.domain.urgency import Urgency
 from shared.events import Envelope
-from shared.models import Coordinator, OutboxEvent
+from shared.models import Case, Coordinator, OutboxEvent, Referral
 from shared.routing.directory import SnapshotCache
 from shared.routing.rulestore import default_text
 
@@ -64,6 +65,41 @@ def add_coordinator(
         uow.session.add(c)
         uow.commit()
         return c.id
+
+
+def add_task(
+    session: Session, village: str, pillar: str, status: str, created: datetime, *,
+    reason: str | None = None, coordinator: uuid.UUID | None = None,
+    **times: datetime | None,
+) -> None:  # fmt: skip
+    """A case in `village` with one task of `pillar` (held by `coordinator`), written
+    around the API as the counts of the dashboard and the service gaps read them; `times`:
+    accepted, closed, accept_due."""
+    case = Case(tracking_code=f"GAP-{uuid.uuid4().hex[:10]}", status="open",
+                category_code="LUT", village_code=village, urgency="high",
+                description="service gaps test", needs=[], beneficiary_name="X",
+                reporter_name="Y", correlation_id="gaps", created_at=created)  # fmt: skip
+    session.add(case)
+    session.flush()
+    session.add(
+        Referral(
+            case_id=case.id,
+            pillar_code=pillar,
+            status=status,
+            purpose="t",
+            purpose_en="t",
+            start_level="district",
+            rule_id="test",
+            rules_version="test",
+            explanation={},
+            reason_code=reason,
+            coordinator_id=coordinator,
+            created_at=created,
+            accepted_at=times.get("accepted"),
+            closed_at=times.get("closed"),
+            accept_due_at=times.get("accept_due"),
+        )
+    )
 
 
 def submit(

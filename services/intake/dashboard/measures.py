@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, timezone
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from shared.domain import regions
+from shared.domain import regions, wib
+from shared.domain.wib import Period
 
-# Western Indonesian Time: UTC+7, no daylight saving since 1964 (same as Asia/Jakarta).
-WIB = timezone(timedelta(hours=7), "WIB")
 DEFAULT_WEEKS = 12
 MAX_DAYS = 731  # two years of day rows is the most a widget returns
 
@@ -44,34 +42,14 @@ class PeriodError(ValueError):
         self.field = field
 
 
-@dataclass(frozen=True, slots=True)
-class Period:
-    """WIB calendar days `first` to `last`, both included."""
-
-    first: date
-    last: date
-
-    @property
-    def start(self) -> datetime:
-        """The first instant of the period, in UTC."""
-        return datetime.combine(self.first, time(), WIB).astimezone(UTC)
-
-    @property
-    def end(self) -> datetime:
-        """The first instant after the period, in UTC."""
-        return datetime.combine(self.last + timedelta(days=1), time(), WIB).astimezone(UTC)
-
-    @property
-    def days(self) -> int:
-        return (self.last - self.first).days + 1
-
-
-def wib_day(moment: datetime) -> date:
-    return moment.astimezone(WIB).date()
+wib_day = wib.day_of
 
 
 def period(*, first: date | None, last: date | None, now: datetime) -> Period:
     """The period asked for; by default the last 12 weeks up to today (WIB)."""
+    for name, day in (("from", first), ("to", last)):
+        if day is not None and not wib.EARLIEST <= day <= wib.LATEST:
+            raise PeriodError(name, f"must be between {wib.EARLIEST} and {wib.LATEST}")
     last = last or wib_day(now)
     first = first or last - timedelta(weeks=DEFAULT_WEEKS) + timedelta(days=1)
     if first > last:
@@ -101,8 +79,8 @@ def bucket_bounds(span: Period, bucket: Bucket) -> list[tuple[date, datetime, da
     step = timedelta(days=1 if bucket is Bucket.DAY else 7)
     found = []
     for day in bucket_starts(span, bucket):
-        start = max(datetime.combine(day, time(), WIB).astimezone(UTC), span.start)
-        end = min(datetime.combine(day + step, time(), WIB).astimezone(UTC), span.end)
+        start = max(wib.day_start(day), span.start)
+        end = min(wib.day_start(day + step), span.end)
         found.append((day, start, end))
     return found
 

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from services.intake.access.guard import access_of
 from services.intake.dashboard import board
 from services.intake.dashboard import rows as dashboard_rows
-from services.intake.dashboard.measures import WIB, Bucket
+from services.intake.dashboard.measures import Bucket
 from services.intake.deps import ActorDep, NowDep, SessionDep
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.referrals import views as queries
@@ -25,6 +25,7 @@ from services.intake.web.render import HEADERS, bad_input, language, page
 from shared.domain import categories, pillars, regions
 from shared.domain.spreadsheet import csv_text
 from shared.domain.urgency import Urgency
+from shared.domain.wib import WIB
 from shared.models import ReferenceVersion
 from shared.rollups.rebuild import last_rebuilt
 

@@ -10,37 +10,22 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 from pydantic import BaseModel
 
-from services.intake.dashboard import measures, queries
+from services.intake.dashboard import checks, queries
 from services.intake.dashboard import schemas as out
 from services.intake.dashboard.measures import Bucket
 from services.intake.dashboard.sql import Filters
 from services.intake.deps import ActorDep, NowDep, ReadOnlySessionDep
-from services.intake.edge.errors import refused
 from services.intake.edge.textguard import GuardedRoute
 from services.intake.referrals.schemas import IsoDate
 from shared.domain import regions
 from shared.domain.categories import CATEGORIES
-from shared.domain.pillars import BY_CODE as PILLARS
 from shared.domain.spreadsheet import csv_text
 from shared.domain.urgency import Urgency
 
 router = APIRouter(route_class=GuardedRoute, prefix="/dashboard", tags=["supervision"])
 
-ROLES = ("supervisor", "admin")
 _CATEGORIES = frozenset(c.code for c in CATEGORIES)
-_REFUSALS: dict[int | str, dict[str, Any]] = {
-    200: {
-        "content": {"text/csv": {"schema": {"type": "string"}}},
-        "description": "JSON, or with format=csv the same rows as CSV",
-    },
-    401: {"description": "Not signed in"},
-    403: {"description": "Not a supervisor or admin, or a region outside the jurisdiction"},
-    422: {"description": "A filter is not valid; the error names it"},
-}
-
-
-def _bad(field: str, msg: str) -> Exception:
-    return refused(422, ["query", field], msg, "value_error")
+_REFUSALS = checks.ANSWERS
 
 
 def dashboard_filters(
@@ -55,27 +40,17 @@ def dashboard_filters(
     first: Annotated[IsoDate | None, Query(alias="from", description="First WIB day")] = None,
     last: Annotated[IsoDate | None, Query(alias="to", description="Last WIB day")] = None,
 ) -> Filters:
-    if actor.kind not in ROLES:
-        raise refused(
-            403,
-            ["role"],
-            f"the dashboard is for supervisors and admins, not a {actor.kind}",
-            "forbidden",
-        )
-    if region is not None and not regions.is_well_formed(region.strip()):
-        raise _bad("region", "must be a Kemendagri region code: 35, 35.07, 35.07.01, ...")
     try:
-        scope = measures.scope(actor.jurisdiction, region.strip() if region else None)
-    except ValueError as exc:
-        raise refused(403, ["query", "region"], str(exc), "forbidden") from None
-    if pillar is not None and pillar not in PILLARS:
-        raise _bad("pillar", "not a pillar code (TKSK, PSM, LKS, ...)")
-    if category is not None and category not in _CATEGORIES:
-        raise _bad("category", "not a PPKS category code (LUT, PD, ...)")
-    try:
-        span = measures.period(first=first, last=last, now=now)
-    except measures.PeriodError as exc:
-        raise _bad(exc.field, str(exc)) from None
+        checks.role(actor, "the dashboard is")
+        if region is not None and not regions.is_well_formed(region.strip()):
+            raise checks.bad("region", "must be a Kemendagri region code: 35, 35.07, 35.07.01, ...")
+        scope = checks.scope(actor.jurisdiction, region.strip() if region else None)
+        checks.pillar(pillar)
+        if category is not None and category not in _CATEGORIES:
+            raise checks.bad("category", "not a PPKS category code (LUT, PD, ...)")
+        span = checks.period(first=first, last=last, now=now)
+    except checks.Refused as exc:
+        raise exc.as_http() from None
     return Filters(
         scope=scope,
         period=span,

@@ -189,4 +189,4 @@ def dead_records(rows: Iterable[DeadRow]) -> list[dict[str, Any]]:
 
 
 def filename(name: str, f: Filters) -> str:
-    return f"sekber-{name}-{f.scope or 'nasional'}-{f.now.astimezone(measures.WIB).date()}.csv"
+    return f"sekber-{name}-{f.scope or 'nasional'}-{measures.wib_day(f.now)}.csv"

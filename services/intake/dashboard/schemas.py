@@ -96,3 +96,56 @@ class BacklogRow(BaseModel):
 
 class BacklogRead(BaseModel):
     rows: list[BacklogRow]
+
+
+class ServiceGapRow(BaseModel):
+    """One kab/kota (or kecamatan) and pillar: the period's flows, the state now, the
+    score (docs/service-gaps.md)."""
+
+    region_code: str
+    region_name: str
+    pillar: str
+    referrals: int  # tasks created in the period
+    declined_no_capacity: int
+    declined_out_of_area: int
+    declined_other: int  # declined for any other reason
+    no_response: int  # withdrawn unanswered at the acceptance deadline
+    unassigned: int  # now, waiting in the supervisors' queue
+    breached: int  # accept + first_contact + resolve, due in the period
+    breached_accept: int
+    breached_first_contact: int
+    breached_resolve: int
+    median_hours_to_accept: float | None
+    active_coordinators: int  # now: active and not on leave
+    capacity: int  # now: their capacities summed
+    open_tasks: int  # now: given to a coordinator, not yet ended
+    open_per_coordinator: float | None
+    unmet: int  # unassigned + declined_no_capacity + declined_out_of_area + no_response
+    overload: int  # max(0, open_tasks - capacity)
+    gap_score: float  # (unmet + overload) / (active_coordinators + 1)
+
+
+class ServiceGapsRead(BaseModel):
+    region_code: str
+    region_name: str
+    group_level: str  # kabkota | kecamatan
+    pillar: str | None
+    period_from: date
+    period_to: date
+    gap_score_formula: str
+    items: list[ServiceGapRow]  # every area x pillar, worst first
+
+
+class ServiceGapDigestRead(BaseModel):
+    region_code: str
+    week_start: date
+    items: list[ServiceGapRow]
+    subject_id: str
+    body_id: str
+    subject_en: str
+    body_en: str
+
+
+class LatestGapDigestRead(BaseModel):
+    region_code: str  # the province
+    latest: ServiceGapDigestRead | None  # None until the first digest is made

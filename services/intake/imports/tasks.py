@@ -14,6 +14,8 @@ from sqlalchemy import update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from services.intake.imports import work
+from services.intake.messaging import handle as message_handling
+from services.intake.messaging import tasks as message_tasks
 from shared import bus
 from shared.db import UowFactory
 from shared.events import Envelope, ImportReceived
@@ -33,7 +35,9 @@ class Imports:
     limits: bus.TaskLimits
 
 
-def register(app: Celery, *, imports: Imports) -> None:
+def register(
+    app: Celery, *, imports: Imports, inbound: message_handling.Messaging | None = None
+) -> None:
     """The first batch comes from ImportReceived; each batch that leaves rows pending sends
     the next one before its message is acknowledged (a worker killed in between: the
     message comes back, and the rows already done are not done again). The sweep sends a
@@ -69,6 +73,9 @@ def register(app: Celery, *, imports: Imports) -> None:
         "max_retries": 8,
     }
 
+    if inbound is not None:  # the messages people send, read by this worker too
+        message_tasks.register(app, messaging=inbound, retrying=retrying)
+
     @app.task(name=bus.TASK_IMPORTS, shared=False, queue=bus.QUEUE_IMPORTS, **retrying)
     def on_event(envelope: dict[str, Any]) -> None:
         parsed = Envelope.model_validate(envelope)
@@ -94,6 +101,8 @@ def register(app: Celery, *, imports: Imports) -> None:
                 )
                 uow.commit()
             send_batch(app, import_id)
+        if inbound is not None:  # inbound messages whose event was lost on the way
+            message_tasks.sweep(inbound)
         return len(stalled)
 
 

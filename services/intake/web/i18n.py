@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from services.intake.web.i18n_dashboard import DASHBOARD_TEXT
+from services.intake.web.i18n_gaps import GAPS_TEXT
 from services.intake.web.i18n_imports import IMPORT_STATUS, IMPORT_TEXT  # noqa: F401
 from services.intake.web.i18n_offline import OFFLINE_TEXT
 from shared.domain.vocabulary import (  # noqa: F401 (templates read them through i18n)
@@ -301,6 +302,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "inbox.offered": ("ditawarkan", "offered"),
     # dashboard (services/intake/dashboard)
     **DASHBOARD_TEXT,
+    **GAPS_TEXT,
     # errors
     "login.needed": ("Silakan masuk.", "Please sign in."),
     "forbidden.title": ("Tidak diizinkan", "Not allowed"),

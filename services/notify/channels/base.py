@@ -24,6 +24,10 @@ class OutgoingMessage:
     kind: str = ""
     tracking_code: str = ""
     link: str = ""
+    # A reply to a message a person sent: the gateway's id of that message, and the
+    # channel it came by (sms, whatsapp), so the answer goes back the same way.
+    reply_to: str = ""
+    route: str = ""
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,12 +23,14 @@ SHORT_BODY = 300
 
 def short_text(message: OutgoingMessage) -> str:
     body = message.body.strip()
-    if len(body) > SHORT_BODY:
+    # A reply to a person's message was written short already (BANTUAN's list is longer
+    # than one screen, and useless cut).
+    if len(body) > SHORT_BODY and message.kind != "reply":
         body = body[:SHORT_BODY].rsplit("\n", 1)[0].rstrip() + " …"
     parts = [message.subject, body]
     if message.link and message.link not in body:
         parts.append(message.link)
-    return "\n\n".join(parts)
+    return "\n\n".join(part for part in parts if part)
 
 
 class GatewayChannel(Channel):
@@ -51,6 +53,10 @@ class GatewayChannel(Channel):
             "text": short_text(message),
             "idempotency_key": message.notification_id,
         }
+        if message.reply_to:
+            payload["in_reply_to"] = message.reply_to
+        if message.route:
+            payload["channel"] = message.route
         headers = {
             "authorization": f"Bearer {self._token}",
             "idempotency-key": message.notification_id,

@@ -23,7 +23,7 @@ MAX_TEXT = 4096  # Telegram's limit for one message
 
 
 def text_of(message: OutgoingMessage) -> str:
-    text = f"{message.subject}\n\n{message.body.strip()}"
+    text = "\n\n".join(p for p in (message.subject, message.body.strip()) if p)
     if message.link and message.link not in text:
         text += f"\n\n{message.link}"
     return text if len(text) <= MAX_TEXT else text[: MAX_TEXT - 2] + " …"

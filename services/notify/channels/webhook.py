@@ -1,17 +1,13 @@
 """A system-wide feed of notifications as Standard Webhooks (v1, HMAC-SHA256).
 
 The receiver dedupes on `webhook-id`, which is the notification id, so a repeated delivery
-(at-least-once) has one effect. `verify` is for receivers, including our tests.
+(at-least-once) has one effect. `verify` is for receivers, including our tests
+(shared/domain/webhook_signature.py, which intake also uses for the gateway's messages).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
-import time
-from collections.abc import Mapping
 
 import httpx
 
@@ -23,65 +19,25 @@ from services.notify.channels.base import (
     OutgoingMessage,
     PermanentDeliveryError,
 )
-from shared.config import WEBHOOK_SECRET_PREFIX, Settings
+from shared.config import Settings
 
-DEFAULT_TOLERANCE = 300
+# One implementation for both sides (the gateway's inbound messages are checked with it).
+from shared.domain.webhook_signature import (
+    DEFAULT_TOLERANCE,
+    InvalidSignature,
+    headers_for,
+    sign,
+    verify,
+)
 
-
-class InvalidSignature(Exception):
-    """The webhook was not signed with the secret, was altered, or is too old or too new."""
-
-
-def _key(secret: str) -> bytes:
-    return base64.b64decode(secret.removeprefix(WEBHOOK_SECRET_PREFIX))
-
-
-def sign(secret: str, *, msg_id: str, timestamp: int, body: bytes) -> str:
-    """The `v1,<base64>` signature of `{id}.{timestamp}.{body}`."""
-    signed = f"{msg_id}.{timestamp}.".encode() + body
-    digest = hmac.new(_key(secret), signed, hashlib.sha256).digest()
-    return "v1," + base64.b64encode(digest).decode()
-
-
-def headers_for(
-    secret: str, *, msg_id: str, body: bytes, now: float | None = None
-) -> dict[str, str]:
-    timestamp = int(time.time() if now is None else now)
-    return {
-        "webhook-id": msg_id,
-        "webhook-timestamp": str(timestamp),
-        "webhook-signature": sign(secret, msg_id=msg_id, timestamp=timestamp, body=body),
-    }
-
-
-def verify(
-    secret: str,
-    headers: Mapping[str, str],
-    body: bytes,
-    tolerance: int = DEFAULT_TOLERANCE,
-    *,
-    now: float | None = None,
-) -> None:
-    """Raise InvalidSignature unless one of the header's signatures matches and the
-    timestamp is within `tolerance` seconds of now. Header names are matched in any case."""
-    lower = {k.lower(): v for k, v in headers.items()}
-    try:
-        msg_id = lower["webhook-id"]
-        timestamp = int(lower["webhook-timestamp"])
-        signatures = lower["webhook-signature"].split()
-    except (KeyError, ValueError) as exc:
-        raise InvalidSignature("missing or malformed webhook headers") from exc
-    current = time.time() if now is None else now
-    if abs(current - timestamp) > tolerance:
-        raise InvalidSignature("timestamp outside the tolerance")
-    expected = sign(secret, msg_id=msg_id, timestamp=timestamp, body=body)
-    # Several signatures (space-separated) let a sender rotate its secret without downtime.
-    if not any(
-        hmac.compare_digest(expected.encode(), candidate.encode())
-        for candidate in signatures
-        if candidate.startswith("v1,")
-    ):
-        raise InvalidSignature("no matching signature")
+__all__ = [
+    "DEFAULT_TOLERANCE",
+    "InvalidSignature",
+    "WebhookChannel",
+    "headers_for",
+    "sign",
+    "verify",
+]
 
 
 class WebhookChannel(Channel):

@@ -21,16 +21,23 @@ from tests.integration.factories import route
 from tests.support.auth import headers_for
 
 
-@pytest.fixture(scope="module")
-def client(database_url: str, redis_url: str, broker_prefix: str) -> Iterator[TestClient]:
+def intake_settings(
+    database_url: str, redis_url: str, broker_prefix: str, **overrides: Any
+) -> Settings:
     # Check the directory on every decision: tests add coordinators between requests.
-    settings = Settings(
+    return Settings(
         environment="test",
         database_url=database_url,
         redis_url=redis_url,
         broker_key_prefix=broker_prefix,
         directory_check_seconds=0,
+        **overrides,
     )
+
+
+@pytest.fixture(scope="module")
+def client(database_url: str, redis_url: str, broker_prefix: str) -> Iterator[TestClient]:
+    settings = intake_settings(database_url, redis_url, broker_prefix)
     # Requests act as the case worker SENDER unless they say otherwise.
     with TestClient(create_app(settings), raise_server_exceptions=False, headers=SENDER) as c:
         yield c

@@ -100,10 +100,10 @@ def test_an_unknown_language_falls_back_to_bahasa_indonesia() -> None:
 
 
 def test_every_kind_a_plan_can_name_and_the_digest_have_a_template_in_every_language() -> None:
-    assert set(kinds()) == KINDS | {"digest"}
+    assert set(kinds()) == KINDS | {"digest", "service_gaps"}
     for language in LANGUAGES:
         found = {p.name.removesuffix(".txt.j2") for p in (TEMPLATES / language).iterdir()}
-        assert found == KINDS | {"digest"}
+        assert found == KINDS | {"digest", "service_gaps"}
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

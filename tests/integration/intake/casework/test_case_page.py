@@ -1,6 +1,6 @@
 """The case page as its three users read it (issue 20): the serving coordinator sees what
 the API shows them, each action says what it did, cancelling sits apart, the words are
-people's words. Coordinators of these tests live in DKI Jakarta (31), in kecamatan of
+people's words. Coordinators of these tests live in Banten (36), in kecamatan of
 their own (indices 5 to 30, apart from test_web_pages.py's 1 and 2)."""
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tests.support.auth import headers_for
 def sent_and_routed(
     client: TestClient, uow_factory: UowFactory, index: int, **extra: object
 ) -> tuple[uuid.UUID, Referral, dict[str, str]]:
-    village = village_in(uow_factory, "31", index)
+    village = village_in(uow_factory, "36", index)
     tksk = add_coordinator(uow_factory, pillar="TKSK", region=village.rsplit(".", 1)[0])
     data = form(
         village_code=village,

@@ -452,6 +452,8 @@ def test_others_than_supervisors_and_admins_are_refused_naming_their_role(
         ({"from": "2026-13-01"}, "from"),
         ({"from": "2026-11-20", "to": "2026-11-19"}, "from"),
         ({"from": "2020-01-01", "to": "2026-11-19"}, "to"),
+        ({"from": "0001-01-01", "to": "0001-01-07"}, "from"),
+        ({"to": "9999-12-31"}, "to"),
         ({"bucket": "month"}, "bucket"),
         ({"format": "xlsx"}, "format"),
     ],

@@ -1,6 +1,6 @@
 """The web pages served by the intake: the referral form (errors in Indonesian, nothing
 typed lost), the case page with its actions, the inbox and the dashboard. Coordinators
-of these tests live in DKI Jakarta (31) and DI Yogyakarta (34); the dashboard's cases in
+of these tests live in Banten (36) and DI Yogyakarta (34); the dashboard's cases in
 Jawa Barat (32) and Jawa Tengah (33)."""
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ WORKER = headers_for("case_worker", "ani@puskesos.example", "Ani Lestari")
 
 
 def jakarta_village(uow_factory: UowFactory, index: int) -> str:
-    return village_in(uow_factory, "31", index)
+    return village_in(uow_factory, "36", index)
 
 
 def village_in(uow_factory: UowFactory, province: str, index: int) -> str:
@@ -215,13 +215,13 @@ def test_the_dashboard_shows_the_supervisors_queue_and_csv_links_with_the_filter
     response = submit(client, form(village_code=village, kabkota="", kecamatan=""))
     case_id = uuid.UUID(response.headers["location"].split("/")[2].split("?")[0])
     route(uow_factory, case_id)
-    boss = headers_for("supervisor", "dinsos-dki", jurisdiction="31")
+    boss = headers_for("supervisor", "dinsos-banten", jurisdiction="36")
 
-    page = client.get("/dasbor?region=31&pillar=TKSK", headers=boss)
+    page = client.get("/dasbor?region=36&pillar=TKSK", headers=boss)
 
     assert page.status_code == 200
     assert f'href="/kasus/{case_id}"' in page.text
-    assert "/api/v1/dashboard/backlog?region=31&amp;pillar=TKSK&amp;format=csv" in page.text
+    assert "/api/v1/dashboard/backlog?region=36&amp;pillar=TKSK&amp;format=csv" in page.text
 
 
 def test_a_form_posted_from_another_site_is_refused(client: TestClient) -> None:

@@ -60,6 +60,18 @@ def test_a_period_longer_than_two_years_names_to() -> None:
     assert caught.value.field == "to"
 
 
+@pytest.mark.parametrize(
+    ("first", "last", "field"),
+    [(date(1, 1, 1), date(1, 1, 7), "from"), (None, date(9999, 12, 31), "to")],
+)
+def test_a_day_whose_bounds_cannot_be_written_is_refused_not_an_overflow(
+    first: date | None, last: date, field: str
+) -> None:
+    with pytest.raises(measures.PeriodError) as caught:
+        measures.period(first=first, last=last, now=NOW)
+    assert caught.value.field == field
+
+
 def test_weeks_start_on_monday_and_cover_the_whole_period() -> None:
     span = Period(date(2026, 11, 18), date(2026, 11, 30))  # Wednesday to Monday
 
