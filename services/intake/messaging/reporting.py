@@ -55,7 +55,8 @@ def referral_of(report: Report, reporter: Reporter) -> ReferralCreate:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
         field = _FIELD.get(where, "description")
-        # The NIK's own rule says what is wrong with it (e.g. "digits 9-10 are not a month").
+        # The NIK's own rule says what is wrong with it (e.g. "digits 9-10 are not a month"),
+        # in English: refused_text uses it for English answers only.
         problem = first["msg"].removeprefix("Value error, ") if field == "nik" else ""
         raise ReportRefused(field, problem) from None
 
@@ -100,4 +101,6 @@ def refused_text(refusal: ReportRefused, language: str) -> str:
     problem = refusal.problem
     if problem in _PROBLEMS:
         problem = wording.pick(_PROBLEMS[problem], language)
+    elif language != "en":
+        problem = ""  # the NIK rule speaks English: say what is wanted, in Indonesian
     return wording.report_refused(refusal.field, language, problem=problem)

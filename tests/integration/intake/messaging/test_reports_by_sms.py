@@ -96,7 +96,8 @@ def test_a_malformed_report_gets_the_field_in_error_and_stores_nothing(
     assert replies[0].startswith("Belum tercatat: kategori salah:")
     assert replies[1].startswith("Belum tercatat: kode desa salah:")
     assert replies[2].startswith("Belum tercatat: keterangan salah:")
-    assert "month" in replies[3]  # the NIK's own rule says what is wrong with it
+    # In Indonesian the answer says what a NIK must be (the NIK rule's reason is English).
+    assert replies[3].startswith("Belum tercatat: NIK salah: 16 angka NIK yang sah")
     assert all(
         r.endswith("Format: RUJUK <kategori> <kode desa> <nama>; <keterangan>") for r in replies
     )
