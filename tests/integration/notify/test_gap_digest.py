@@ -45,8 +45,10 @@ def test_a_province_gets_its_five_worst_gaps_of_last_week_once(uow_factory: UowF
             select(ServiceGapDigest).where(ServiceGapDigest.week_start == WEEK)
         ))  # fmt: skip
     by_region = {d.region_code: d for d in digests}
-    assert (made, again) == (2, 0)  # Jakarta's and East Java's
-    assert set(by_region) == {"31", "35"}
+    # Jakarta's and East Java's at least (other tests may add a province's supervisor),
+    # each once.
+    assert {"31", "35"} <= set(by_region)
+    assert (made, again) == (len(by_region), 0)
     jakarta = by_region["31"]
     named = [(i["region_code"], i["pillar"], i["gap_score"]) for i in jakarta.items]
     assert named[:2] == [("31.73", "LKS", 2.0), ("31.74", "CSR", 1.0)]
