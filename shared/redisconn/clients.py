@@ -33,21 +33,23 @@ def _sentinel_options(options: dict[str, Any]) -> dict[str, Any]:
 
 def client(url: str, **options: Any) -> redis.Redis:
     """A client of the Redis primary `url` names; `options` as redis.Redis takes them."""
-    address = parse(url)
-    if not address.sentinel:
-        return redis.Redis.from_url(url, **options)
-    sentinel = Sentinel(
-        list(address.sentinels), sentinel_kwargs=_sentinel_options(options), **options
-    )
-    return sentinel.master_for(address.service, db=address.db, **_credentials(address))
+    found: redis.Redis = _client(url, options, redis.Redis, Sentinel)
+    return found
 
 
 def async_client(url: str, **options: Any) -> aioredis.Redis:
     """The asyncio twin of client()."""
+    found: aioredis.Redis = _client(url, options, aioredis.Redis, AsyncSentinel)
+    return found
+
+
+def _client(url: str, options: dict[str, Any], plain: Any, sentinel_class: Any) -> Any:
+    """`plain` on the URL of one server; with Sentinel, a `sentinel_class` client of the
+    group's primary (it asks the sentinels again when its connection fails)."""
     address = parse(url)
     if not address.sentinel:
-        return aioredis.Redis.from_url(url, **options)
-    sentinel = AsyncSentinel(
+        return plain.from_url(url, **options)
+    sentinel = sentinel_class(
         list(address.sentinels), sentinel_kwargs=_sentinel_options(options), **options
     )
     return sentinel.master_for(address.service, db=address.db, **_credentials(address))

@@ -108,18 +108,19 @@ def _harness(
     referrals: int,
     villages: list[str],
     *,
-    redis_url: str | None = None,
+    sentinel: SentinelGroup | None = None,
 ) -> Iterator[Harness]:
-    """The stack on a Redis of its own, or on `redis_url` (a Sentinel group the caller
-    runs; the harness's own Redis then sits unused)."""
-    redis = RedisServer(tmp_path / "redis").start()
+    """The stack on a Redis of its own, or on a Sentinel group the caller runs (the
+    harness's Redis is then the group's primary, the server a fault kills)."""
+    if sentinel is None:
+        redis = RedisServer(tmp_path / "redis").start()
+        redis_url = redis.url
+    else:
+        redis, redis_url = sentinel.primary, sentinel.url
     try:
         with SmtpServer() as smtp, WebhookReceiver() as webhook:
             stack = stack_for(
-                database_url=database_url,
-                redis_url=redis_url or redis.url,
-                smtp=smtp,
-                webhook=webhook,
+                database_url=database_url, redis_url=redis_url, smtp=smtp, webhook=webhook
             )
             try:
                 stack.start()
@@ -135,7 +136,8 @@ def _harness(
             finally:
                 stack.stop()
     finally:
-        redis.stop()
+        if sentinel is None:  # the group's servers are the caller's to stop
+            redis.stop()
 
 
 @pytest.fixture
@@ -163,7 +165,7 @@ def harness_sentinel(
     group = SentinelGroup(tmp_path / "sentinel").start()
     try:
         for running in _harness(
-            tmp_path, chaos_database_url, chaos_referrals, chaos_villages, redis_url=group.url
+            tmp_path, chaos_database_url, chaos_referrals, chaos_villages, sentinel=group
         ):
             yield running, group
     finally:
